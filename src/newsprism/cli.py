@@ -1,0 +1,223 @@
+"""The ``newsprism`` command: a thin layer over :mod:`newsprism.pipeline` and :mod:`newsprism.store`.
+
+Exit status (CONTRACT.md): 0 on success; 2 for unusable arguments or input. Each unusable input
+gets one line on stderr naming it and the reason; the other inputs are still processed, and the
+run still exits 2 so that scripts notice the skipped input.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from newsprism import __version__
+from newsprism.errors import NewsprismError
+from newsprism.meta import OutletDirectory, default_directory, load_sources_csv
+from newsprism.model import Article
+from newsprism.pipeline import DEFAULT_FORMATS, FORMATS, RunStats, analyze, read_articles, write_outputs
+from newsprism.progress import progress, progress_enabled
+from newsprism.read import ReadOptions
+
+if TYPE_CHECKING:
+    from newsprism.store.database import IngestReport
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+
+def _say(message: str) -> None:
+    click.echo(f"newsprism: {message}", err=True)
+
+
+def _fail(message: str) -> None:
+    _say(f"error: {message}")
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def _read_options(allow_private: bool, max_file_mb: float, timeout: float) -> ReadOptions:
+    return ReadOptions(
+        allow_private=allow_private, max_file_bytes=int(max_file_mb * 1024 * 1024), timeout=timeout
+    )
+
+
+def _directory(sources: str | None) -> OutletDirectory:
+    if not sources:
+        return default_directory()
+    try:
+        return load_sources_csv(sources)
+    except NewsprismError as exc:
+        _fail(str(exc))
+        raise  # unreachable: _fail exits
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _input_options(func: F) -> F:
+    """Options shared by every command that reads inputs (one definition, same names everywhere)."""
+    for option in reversed(
+        [
+            click.argument("inputs", nargs=-1, required=True),
+            click.option(
+                "--sources",
+                type=click.Path(dir_okay=False),
+                help="CSV mapping files or domains to outlets (columns: source, outlet).",
+            ),
+            click.option(
+                "--allow-private",
+                is_flag=True,
+                help="Allow fetching URLs on private, loopback and link-local addresses.",
+            ),
+            click.option(
+                "--max-file-mb",
+                type=click.FloatRange(min=0.001),
+                default=50.0,
+                show_default=True,
+                help="Refuse input files larger than this.",
+            ),
+            click.option(
+                "--timeout",
+                type=click.FloatRange(min=0.1),
+                default=15.0,
+                show_default=True,
+                help="Seconds to wait for a URL.",
+            ),
+            click.option("-q", "--quiet", is_flag=True, help="No progress display."),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="newsprism")
+def main() -> None:
+    """newsprism: one news story from every side."""
+
+
+@main.command("analyze")
+@_input_options
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default="newsprism-out",
+    show_default=True,
+    help="Output directory.",
+)
+@click.option(
+    "--format",
+    "formats",
+    default=",".join(DEFAULT_FORMATS),
+    show_default=True,
+    help="Comma-separated: json, md, html.",
+)
+@click.option(
+    "--db",
+    "db_url",
+    default=None,
+    help="Also store the articles in this database (SQLite path URL or PostgreSQL URL).",
+)
+def analyze_command(
+    inputs: tuple[str, ...],
+    sources: str | None,
+    allow_private: bool,
+    max_file_mb: float,
+    timeout: float,
+    quiet: bool,
+    out_dir: str,
+    formats: str,
+    db_url: str | None,
+) -> None:
+    """Read INPUTs, group them into stories and write a brief per story."""
+    chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]
+    unknown = sorted(set(chosen) - set(FORMATS))
+    if unknown or not chosen:
+        _fail(f"--format: unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
+    directory = _directory(sources)
+    stats = RunStats()
+    with progress("reading and cleaning", enabled=progress_enabled(quiet)) as advance:
+        articles = list(
+            read_articles(
+                inputs,
+                options=_read_options(allow_private, max_file_mb, timeout),
+                directory=directory,
+                report=_say,
+                stats=stats,
+                on_article=lambda article: advance(1),
+            )
+        )
+    if not articles:
+        _fail("no usable articles in the inputs")
+    if db_url is not None:
+        _store(articles, db_url, quiet)
+    briefs = analyze(articles)
+    index = write_outputs(briefs, Path(out_dir), chosen)
+    for entry in index.stories:
+        target = Path(out_dir) / entry.id
+        click.echo(f"{len(entry.article_ids)} articles → {target}/ ({entry.title or 'untitled story'})")
+    if not quiet:
+        _say(f"wrote {Path(out_dir) / 'index.json'} and {len(index.stories)} brief(s)")
+    sys.exit(EXIT_BAD_INPUT if stats.problems else EXIT_OK)
+
+
+@main.command("ingest")
+@_input_options
+@click.option(
+    "--db", "db_url", default=None, help="Database URL (default: $NEWSPRISM_DB or sqlite:///newsprism.db)."
+)
+def ingest_command(
+    inputs: tuple[str, ...],
+    sources: str | None,
+    allow_private: bool,
+    max_file_mb: float,
+    timeout: float,
+    quiet: bool,
+    db_url: str | None,
+) -> None:
+    """Read and clean INPUTs and store the articles in a database."""
+    directory = _directory(sources)
+    stats = RunStats()
+    articles = read_articles(
+        inputs,
+        options=_read_options(allow_private, max_file_mb, timeout),
+        directory=directory,
+        report=_say,
+        stats=stats,
+    )
+    report = _store(articles, db_url, quiet)
+    click.echo(
+        f"stored {len(report.added)} new article(s); {len(report.already_stored)} already stored; "
+        f"{len(report.rejected)} rejected"
+    )
+    sys.exit(EXIT_BAD_INPUT if stats.problems or report.rejected else EXIT_OK)
+
+
+def _store(articles: Iterable[Article], db_url: str | None, quiet: bool) -> IngestReport:
+    from newsprism.store import open_store
+
+    try:
+        store = open_store(db_url)
+    except NewsprismError as exc:
+        _fail(str(exc))
+        raise
+    try:
+        with progress("storing", enabled=progress_enabled(quiet)) as advance:
+            report = store.add_articles(articles, on_batch=lambda n: advance(n))
+    except NewsprismError as exc:
+        _fail(str(exc))
+        raise
+    finally:
+        store.close()
+    for article_id, reason in report.rejected:
+        _say(f"error: {article_id}: {reason}")
+    return report
+
+
+if __name__ == "__main__":
+    main()

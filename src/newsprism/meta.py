@@ -1,0 +1,250 @@
+"""Article metadata: outlet, domain, title, published date, language — each with its evidence.
+
+Unknown stays ``None``. Every value set here records where it came from in ``Article.evidence``
+so that a reader can tell a stated fact ("url") from an inference ("self-mention").
+"""
+
+from __future__ import annotations
+
+import csv
+import fnmatch
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import tldextract
+from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
+
+from newsprism.errors import InputError
+from newsprism.read.text import is_person_byline
+
+# Languages detected. Building lingua for every language takes 7–14 s; these ~40 cover the
+# languages of the world's news output and build lazily in a fraction of a second.
+DETECTED_LANGUAGES = (
+    "EN ES FR DE RU AR ZH PT IT NL JA KO TR PL UK FA HI ID SV HE EL VI RO CS HU DA FI NB UR BN TH MS CA SR HR BG "
+    "TL SW SK LT LV ET SL"
+).split()
+# Below this many letters lingua's guesses are unreliable: the language stays unknown.
+LANGUAGE_MIN_LETTERS = 40
+LANGUAGE_MIN_CONFIDENCE = 0.5
+# Detection time grows with the text; 1,000 characters decide the language of an article as well
+# as the whole text does (lingua is near-perfect above a few sentences) at a third of the cost.
+LANGUAGE_SAMPLE_CHARS = 1000
+
+# tldextract with its bundled Public Suffix List snapshot: it must never fetch the live list.
+_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+_SELF_MENTION = re.compile(
+    r"\b(?i:told|said to|speaking to|in an interview with|interviewed by|in an exclusive interview with|"
+    r"exclusively to|in comments to)\s+(?:(?i:the)\s+)?"
+    r"([A-Z][\w&'’-]*(?:\.[a-z]{2,6})?(?:\s(?:[A-Z][\w&'’-]*|of|de)){0,3})"
+)
+_DOMAIN_LIKE = re.compile(r"^[A-Za-z][\w-]*\.(?:ru|com|net|org|info|ua|cn|uk|de|fr|es|it|io|tv|news)$")
+
+
+@dataclass(frozen=True)
+class Outlet:
+    name: str
+    domain: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass
+class OutletDirectory:
+    """Known outlets (shipped data/outlets.csv) plus a user's sources.csv mapping."""
+
+    by_domain: dict[str, Outlet] = field(default_factory=dict)
+    by_name: dict[str, Outlet] = field(default_factory=dict)
+    user_patterns: list[tuple[str, str]] = field(default_factory=list)  # (path glob or domain, outlet)
+
+    def add(self, outlet: Outlet) -> None:
+        if outlet.domain:
+            self.by_domain[outlet.domain.lower()] = outlet
+        for name in (outlet.name, *outlet.aliases):
+            self.by_name.setdefault(name.lower(), outlet)
+
+    def for_domain(self, host: str) -> Outlet | None:
+        host = host.lower().removeprefix("www.")
+        parts = host.split(".")
+        for i in range(len(parts) - 1):  # en.majalla.com → majalla.com
+            found = self.by_domain.get(".".join(parts[i:]))
+            if found:
+                return found
+        return None
+
+    def for_name(self, name: str) -> Outlet | None:
+        return self.by_name.get(name.lower().strip())
+
+    def for_source(self, source: str, host: str | None) -> str | None:
+        """The outlet a user's sources.csv gives for this file path or domain."""
+        for pattern, outlet in self.user_patterns:
+            if host and (host == pattern or host.endswith("." + pattern)):
+                return outlet
+            if fnmatch.fnmatch(source, pattern) or fnmatch.fnmatch(Path(source).name, pattern):
+                return outlet
+        return None
+
+
+@cache
+def default_directory() -> OutletDirectory:
+    directory = OutletDirectory()
+    text = resources.files("newsprism.data").joinpath("outlets.csv").read_text(encoding="utf-8")
+    for row in csv.DictReader(text.splitlines()):
+        aliases = tuple(a for a in (row.get("aliases") or "").split("|") if a)
+        directory.add(Outlet(name=row["name"], domain=row["domain"], aliases=aliases))
+    return directory
+
+
+def load_sources_csv(path: str) -> OutletDirectory:
+    """A user's mapping: a CSV with columns ``source`` (file glob, path or domain) and ``outlet``."""
+    base = default_directory()
+    directory = OutletDirectory(by_domain=dict(base.by_domain), by_name=dict(base.by_name))
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            if not reader.fieldnames or not {"source", "outlet"} <= {f.strip() for f in reader.fieldnames}:
+                raise InputError(
+                    path, 'sources.csv needs a header row with the columns "source" and "outlet"'
+                )
+            for number, row in enumerate(reader, start=2):
+                source, outlet = (row.get("source") or "").strip(), (row.get("outlet") or "").strip()
+                if not source or not outlet:
+                    raise InputError(f"{path}:{number}", 'row needs both "source" and "outlet"')
+                directory.user_patterns.append((source, outlet))
+    except OSError as exc:
+        raise InputError(path, exc.strerror or "cannot read") from None
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(path, f"not a readable CSV file ({exc})") from None
+    return directory
+
+
+def domain_of(url: str | None) -> str | None:
+    """The host name of a URL, without a leading ``www.``."""
+    if not url:
+        return None
+    parts = _EXTRACT(url)
+    if not parts.domain:
+        return None
+    host = ".".join(p for p in (parts.subdomain, parts.domain, parts.suffix) if p)
+    return host.removeprefix("www.") or None
+
+
+def registered_domain(host: str) -> str:
+    parts = _EXTRACT(host)
+    return ".".join(p for p in (parts.domain, parts.suffix) if p) or host
+
+
+@dataclass
+class OutletGuess:
+    name: str | None
+    evidence: str | None
+
+
+def find_outlet(
+    *,
+    source: str,
+    stated: str | None,
+    host: str | None,
+    byline: str | None,
+    sitename: str | None,
+    text: str,
+    directory: OutletDirectory,
+) -> OutletGuess:
+    """The outlet, from the strongest evidence available, in this order:
+    the record's own ``outlet``, the user's sources.csv, the URL's domain, the page's site name, a
+    ``by <site>`` byline, and last a self-mention in the text ("told Sputnik")."""
+    if stated:
+        return OutletGuess(stated, "stated in the input record")
+    mapped = directory.for_source(source, host)
+    if mapped:
+        return OutletGuess(mapped, "sources.csv")
+    if host:
+        known = directory.for_domain(host)
+        if known:
+            return OutletGuess(known.name, f"domain {host}")
+    if sitename and not _looks_like_domain_only(sitename):
+        return OutletGuess(sitename, "the page's site name")
+    if host:
+        return OutletGuess(registered_domain(host), f"domain {host} (not in the outlet list)")
+    if byline and not is_person_byline(byline):
+        return OutletGuess(byline.title() if byline.islower() else byline, f'byline "by {byline}"')
+    mentioned = self_mentions(text, directory)
+    if len(mentioned) == 1:
+        name, phrase = next(iter(mentioned.items()))
+        return OutletGuess(name, f'self-mention "{phrase}"')
+    return OutletGuess(None, None)
+
+
+def _looks_like_domain_only(name: str) -> bool:
+    return "." in name and " " not in name
+
+
+def self_mentions(text: str, directory: OutletDirectory) -> dict[str, str]:
+    """Outlets the text names as the one it speaks for ("told Sputnik", "in an interview with Lenta.ru")."""
+    found: dict[str, str] = {}
+    for match in _SELF_MENTION.finditer(text):
+        candidate = match.group(1).rstrip(".,;:")
+        known = directory.for_name(candidate)
+        if known is None:
+            first = candidate.split()[0]
+            known = directory.for_name(first) if first != candidate else None
+        if known is not None:
+            found.setdefault(known.name, match.group(0))
+        elif _DOMAIN_LIKE.match(candidate):
+            found.setdefault(candidate, match.group(0))
+    return found
+
+
+@cache
+def _detector() -> LanguageDetector:
+    languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code)) for code in DETECTED_LANGUAGES]
+    return LanguageDetectorBuilder.from_languages(*languages).build()
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code, or None when the text is too short or the detector is unsure."""
+    sample = text[:LANGUAGE_SAMPLE_CHARS]
+    if sum(ch.isalpha() for ch in sample) < LANGUAGE_MIN_LETTERS:
+        return None
+    values = _detector().compute_language_confidence_values(sample)
+    if not values or values[0].value < LANGUAGE_MIN_CONFIDENCE:
+        return None
+    return values[0].language.iso_code_639_1.name.lower()
+
+
+def normalize_language(code: str | None) -> str | None:
+    """Accept 'en', 'EN', 'en-US', 'en_GB'; return the two-letter code or None."""
+    if not code:
+        return None
+    primary = re.split(r"[-_]", code.strip())[0].lower()
+    return primary if re.fullmatch(r"[a-z]{2}", primary) else None
+
+
+def first_known(values: Iterable[str | None]) -> str | None:
+    return next((v for v in values if v), None)
+
+
+def normalize_published(value: str | None) -> str | None:
+    """An ISO 8601 date or datetime, or None when the value is not a recognisable date."""
+    if not value or not value.strip():
+        return None
+    from dateutil import parser as dateparser
+
+    text = value.strip()
+    try:
+        parsed = dateparser.isoparse(text)
+    except ValueError:
+        try:
+            parsed = dateparser.parse(text)
+        except (ValueError, OverflowError):
+            return None
+    if parsed is None:
+        return None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) or (
+        (parsed.hour, parsed.minute, parsed.second) == (0, 0, 0) and ":" not in text
+    ):
+        return parsed.strftime("%Y-%m-%d")
+    return parsed.isoformat()

@@ -1,0 +1,249 @@
+"""The shared, typed data model every stage reads and writes.
+
+It mirrors ``brief.json`` of CONTRACT.md: offsets always refer to ``Article.text`` (the cleaned
+text), and a :class:`Span` is a view into one article, never a free-floating copy. Fields the
+contract does not name (``url``, ``authors``, ``repairs``, ``evidence``, ``Removal.at``) are
+extensions: the contract allows new fields, never fewer.
+
+Models are pydantic so that they validate, pickle (for Ray workers) and round-trip through JSON
+(for the database) without custom code.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+SCHEMA_VERSION = "1"
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+class HeaderLine(Model):
+    """A line a reader took out of the text because it carried metadata (title, date, byline, URL)."""
+
+    kind: str
+    text: str
+
+
+class RawDocument(Model):
+    """What a reader hands to cleaning: text or HTML plus whatever metadata the input itself states."""
+
+    source: str  # path or URL exactly as the user gave it (or the feed entry's link)
+    kind: Literal["text", "html", "jsonl", "feed-entry", "stdin"]
+    text: str | None = None
+    html: str | None = None
+    record_id: str | None = None  # a JSONL record's own id
+    url: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    language: str | None = None
+    authors: list[str] = Field(default_factory=list)
+    byline: str | None = None  # a "by …" line: an author's name or the posting site's
+    description: str | None = None
+    sitename: str | None = None
+    header: list[HeaderLine] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- articles
+
+
+class Removal(Model):
+    """A piece of the input that cleaning dropped, kept so a reader can audit the decision."""
+
+    kind: str  # boilerplate | duplicate | caption | link | hashtags | comments | share | byline | credit | header
+    text: str
+    at: int = Field(ge=0, description="offset in the clean text where the removed piece stood")
+    reason: str | None = None
+
+
+class Repair(Model):
+    """A change cleaning made inside kept text (glued words split, mojibake fixed, wrapped lines joined)."""
+
+    kind: Literal["glued_words", "glued_sentences", "mojibake", "line_join"]
+    before: str
+    after: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class Article(Model):
+    id: str
+    source: str
+    outlet: str | None
+    domain: str | None
+    title: str | None
+    published: str | None
+    language: str | None
+    text: str
+    removed: list[Removal] = Field(default_factory=list)
+    url: str | None = None
+    authors: list[str] = Field(default_factory=list)
+    repairs: list[Repair] = Field(default_factory=list)
+    evidence: dict[str, str] = Field(
+        default_factory=dict, description="for each metadata field, where its value was found"
+    )
+    content_hash: str | None = None
+
+
+class Span(Model):
+    article_id: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Span:
+        if self.end < self.start:
+            raise ValueError(f"span end {self.end} is before start {self.start}")
+        return self
+
+
+# --------------------------------------------------------------------------- language layer
+
+
+class Mention(Model):
+    article_id: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class Entity(Model):
+    id: str
+    name: str
+    type: str
+    aliases: list[str] = Field(default_factory=list)
+    mentions: list[Mention] = Field(default_factory=list)
+
+
+class Speaker(Model):
+    name: str
+    entity_id: str | None
+    role: str | None
+
+
+class Quote(Model):
+    id: str
+    article_id: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+    kind: Literal["direct", "reported"]
+    speaker: Speaker | None
+    group_id: str | None
+
+
+# --------------------------------------------------------------------------- comparison
+
+
+class Claim(Model):
+    id: str
+    text: str
+    support: list[Span]
+    article_ids: list[str]
+    status: Literal["shared", "exclusive"]
+
+
+class ConflictSide(Span):
+    value: str
+
+
+class Conflict(Model):
+    id: str
+    kind: Literal["number", "entity", "date", "quote_wording", "negation", "framing"]
+    description: str
+    sides: list[ConflictSide]
+    claim_ids: list[str]
+
+
+# --------------------------------------------------------------------------- perspectives and brief
+
+
+class Topic(Model):
+    label: str
+    share: float
+
+
+class Voice(Model):
+    name: str
+    entity_id: str | None
+    quotes: int
+
+
+class Tone(Model):
+    score: float = Field(ge=-1, le=1)
+    label: str
+
+
+class LoadedTerm(Model):
+    term: str
+    count: int
+
+
+class Perspective(Model):
+    article_id: str
+    outlet: str | None
+    topics: list[Topic]
+    voices: list[Voice]
+    tone: Tone | None
+    exclusive_claim_ids: list[str]
+    omitted_claim_ids: list[str]
+    loaded_terms: list[LoadedTerm]
+
+
+class SummarySentence(Model):
+    text: str
+    citations: list[str]
+    claim_ids: list[str]
+
+
+class TimelineEvent(Model):
+    date: str
+    text: str
+    support: list[Span]
+
+
+class StoryInfo(Model):
+    id: str
+    title: str | None
+    article_ids: list[str]
+    first_published: str | None
+    last_published: str | None
+
+
+class Generator(Model):
+    name: str = "newsprism"
+    version: str
+
+
+class Brief(Model):
+    schema_version: str = SCHEMA_VERSION
+    generated_by: Generator
+    story: StoryInfo
+    articles: list[Article]
+    entities: list[Entity] = Field(default_factory=list)
+    quotes: list[Quote] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list)
+    conflicts: list[Conflict] = Field(default_factory=list)
+    perspectives: list[Perspective] = Field(default_factory=list)
+    summary: list[SummarySentence] = Field(default_factory=list)
+    timeline: list[TimelineEvent] = Field(default_factory=list)
+
+
+class IndexEntry(Model):
+    id: str
+    title: str | None
+    article_ids: list[str]
+    path: str
+
+
+class Index(Model):
+    stories: list[IndexEntry]

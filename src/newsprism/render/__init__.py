@@ -1,0 +1,1 @@
+"""Renderers: brief.json (+ JSON Schema), brief.md and brief.html."""

@@ -1,0 +1,98 @@
+"""brief.json and index.json: writing them, and checking them against the shipped JSON Schemas."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from newsprism.model import Brief, Index
+
+
+@cache
+def _validator(name: str) -> Draft202012Validator:
+    schema = json.loads(
+        resources.files("newsprism.render").joinpath(f"schemas/{name}.schema.json").read_text("utf-8")
+    )
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def brief_to_dict(brief: Brief) -> dict[str, Any]:
+    return brief.model_dump(mode="json")
+
+
+def brief_to_json(brief: Brief) -> str:
+    return json.dumps(brief_to_dict(brief), ensure_ascii=False, indent=2) + "\n"
+
+
+def index_to_json(index: Index) -> str:
+    return json.dumps(index.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+
+
+def span_problems(data: dict[str, Any]) -> list[str]:
+    """Every span-like object must satisfy ``articles[article_id].text[start:end] == text``."""
+    texts = {a["id"]: a["text"] for a in data.get("articles", [])}
+    problems: list[str] = []
+
+    def check(span: dict[str, Any], where: str, needs_text: bool = True) -> None:
+        text = texts.get(str(span.get("article_id")))
+        if text is None:
+            problems.append(f"{where}: unknown article_id {span.get('article_id')!r}")
+            return
+        start, end = span.get("start"), span.get("end")
+        if not isinstance(start, int) or not isinstance(end, int) or not 0 <= start <= end <= len(text):
+            problems.append(f"{where}: offsets {start}..{end} outside the article (length {len(text)})")
+            return
+        if needs_text and text[start:end] != span.get("text"):
+            problems.append(
+                f"{where}: text does not match articles[{span['article_id']}].text[{start}:{end}]"
+            )
+
+    for i, entity in enumerate(data.get("entities", [])):
+        for j, mention in enumerate(entity.get("mentions", [])):
+            check(mention, f"entities[{i}].mentions[{j}]", needs_text=False)
+    for i, quote in enumerate(data.get("quotes", [])):
+        check(quote, f"quotes[{i}]")
+    for i, claim in enumerate(data.get("claims", [])):
+        for j, span in enumerate(claim.get("support", [])):
+            check(span, f"claims[{i}].support[{j}]")
+    for i, conflict in enumerate(data.get("conflicts", [])):
+        for j, span in enumerate(conflict.get("sides", [])):
+            check(span, f"conflicts[{i}].sides[{j}]")
+    for i, event in enumerate(data.get("timeline", [])):
+        for j, span in enumerate(event.get("support", [])):
+            check(span, f"timeline[{i}].support[{j}]")
+    for article in data.get("articles", []):
+        for j, repair in enumerate(article.get("repairs", [])):
+            span = {
+                "article_id": article["id"],
+                "start": repair["start"],
+                "end": repair["end"],
+                "text": repair["after"],
+            }
+            check(span, f"articles[{article['id']}].repairs[{j}]")
+        for j, removal in enumerate(article.get("removed", [])):
+            at = removal.get("at", 0)
+            if not 0 <= at <= len(article["text"]):
+                problems.append(f"articles[{article['id']}].removed[{j}]: at={at} outside the text")
+    return problems
+
+
+def validate_brief(data: dict[str, Any]) -> list[str]:
+    """Schema errors and span errors, as readable lines; empty when the brief is valid."""
+    problems = [
+        f"{'/'.join(str(p) for p in error.absolute_path) or '(root)'}: {error.message}"
+        for error in _validator("brief").iter_errors(data)
+    ]
+    return problems + span_problems(data)
+
+
+def validate_index(data: dict[str, Any]) -> list[str]:
+    return [
+        f"{'/'.join(str(p) for p in error.absolute_path) or '(root)'}: {error.message}"
+        for error in _validator("index").iter_errors(data)
+    ]
