@@ -5,9 +5,13 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from newsprism import __version__
 from newsprism.model import Article, Brief, Generator, StoryInfo
+
+if TYPE_CHECKING:
+    from newsprism.nlp import LanguageLayer
 
 
 def story_id_for(article_ids: Sequence[str]) -> str:
@@ -49,9 +53,14 @@ def story_info(articles: Sequence[Article]) -> StoryInfo:
     )
 
 
-def build_brief(articles: Sequence[Article]) -> Brief:
-    """The brief for one story's articles, oldest first (undated last, in input order)."""
+def build_brief(articles: Sequence[Article], language: LanguageLayer | None = None) -> Brief:
+    """The brief for one story's articles, oldest first (undated last, in input order), with the
+    language layer (entities, quotes, dates, timeline) when it was computed."""
     ordered = sorted(articles, key=lambda a: (a.published is None, a.published or ""))
-    return Brief(
-        generated_by=Generator(version=__version__), story=story_info(ordered), articles=list(ordered)
-    )
+    brief = Brief(generated_by=Generator(version=__version__), story=story_info(ordered), articles=list(ordered))
+    if language is not None:
+        brief.entities = language.entities.entities
+        brief.quotes = language.quotes
+        brief.dates = language.dates
+        brief.timeline = language.timeline
+    return brief

@@ -156,7 +156,8 @@ def analyze_command(
         _fail("no usable articles in the inputs")
     if db_url is not None:
         _store(articles, db_url, quiet)
-    briefs = analyze(articles)
+    with progress("finding entities, quotes and dates", total=len(articles), enabled=progress_enabled(quiet)) as advance:
+        briefs = analyze(articles, on_annotated=lambda: advance(1))
     index = write_outputs(briefs, Path(out_dir), chosen)
     for entry in index.stories:
         target = Path(out_dir) / entry.id

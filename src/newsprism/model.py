@@ -114,6 +114,14 @@ class Mention(Model):
     article_id: str
     start: int = Field(ge=0)
     end: int = Field(ge=0)
+    text: str | None = None  # extension: the mention as written, for readers of the JSON
+
+
+class EntityRole(Model):
+    """A title or role the articles attach to an entity ("Chinese Foreign Minister"), with where."""
+
+    text: str
+    support: list[Span]
 
 
 class Entity(Model):
@@ -122,12 +130,14 @@ class Entity(Model):
     type: str
     aliases: list[str] = Field(default_factory=list)
     mentions: list[Mention] = Field(default_factory=list)
+    roles: list[EntityRole] = Field(default_factory=list)  # extension
 
 
 class Speaker(Model):
     name: str
     entity_id: str | None
     role: str | None
+    span: Span | None = None  # extension: where the text names the speaker, when it does
 
 
 class Quote(Model):
@@ -139,6 +149,19 @@ class Quote(Model):
     kind: Literal["direct", "reported"]
     speaker: Speaker | None
     group_id: str | None
+    cue: str | None = None  # extension: the verb or phrase that attributes it ("said", "according to")
+
+
+class DateExpression(Model):
+    """A date as written ("on Sunday", "last year") and, when the published date allows, resolved."""
+
+    article_id: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+    value: str | None  # ISO 8601 at its precision: "2023-06-18", "2023-W25", "2023-02", "2022"; null if unresolvable
+    precision: Literal["day", "week", "month", "year"] | None
+    relative: bool  # resolved against the article's published date rather than stated in full
 
 
 # --------------------------------------------------------------------------- comparison
@@ -236,6 +259,7 @@ class Brief(Model):
     perspectives: list[Perspective] = Field(default_factory=list)
     summary: list[SummarySentence] = Field(default_factory=list)
     timeline: list[TimelineEvent] = Field(default_factory=list)
+    dates: list[DateExpression] = Field(default_factory=list)  # extension: every date expression found
 
 
 class IndexEntry(Model):

@@ -54,9 +54,17 @@ def span_problems(data: dict[str, Any]) -> list[str]:
 
     for i, entity in enumerate(data.get("entities", [])):
         for j, mention in enumerate(entity.get("mentions", [])):
-            check(mention, f"entities[{i}].mentions[{j}]", needs_text=False)
+            check(mention, f"entities[{i}].mentions[{j}]", needs_text="text" in mention)
+        for j, role in enumerate(entity.get("roles", [])):
+            for k, span in enumerate(role.get("support", [])):
+                check(span, f"entities[{i}].roles[{j}].support[{k}]")
     for i, quote in enumerate(data.get("quotes", [])):
         check(quote, f"quotes[{i}]")
+        speaker_span = (quote.get("speaker") or {}).get("span")
+        if speaker_span:
+            check(speaker_span, f"quotes[{i}].speaker.span")
+    for i, date in enumerate(data.get("dates", [])):
+        check(date, f"dates[{i}]")
     for i, claim in enumerate(data.get("claims", [])):
         for j, span in enumerate(claim.get("support", [])):
             check(span, f"claims[{i}].support[{j}]")

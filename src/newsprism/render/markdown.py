@@ -15,6 +15,9 @@ def _escape(text: str) -> str:
     )
 
 
+MAX_ENTITIES = 30  # the table lists the most mentioned; the JSON has them all
+
+
 def render_markdown(brief: Brief) -> str:
     story = brief.story
     lines = [f"# {_escape(story.title or 'Untitled story')}", ""]
@@ -25,6 +28,38 @@ def render_markdown(brief: Brief) -> str:
         lines += ["## Summary", ""]
         for sentence in brief.summary:
             lines.append(f"- {_escape(sentence.text)} [{', '.join(sentence.citations)}]")
+        lines.append("")
+    outlets = {a.id: a.outlet or a.id for a in brief.articles}
+    if brief.timeline:
+        lines += ["## Timeline", ""]
+        for event in brief.timeline:
+            sources = ", ".join(dict.fromkeys(outlets[s.article_id] for s in event.support))
+            lines.append(f"- **{event.date}** — {_escape(event.text)} ({_escape(sources)})")
+        lines.append("")
+    if brief.entities:
+        lines += ["## Who and what", "", "| name | type | also called | roles | mentions | articles |", "|---|---|---|---|---|---|"]
+        for entity in brief.entities[:MAX_ENTITIES]:
+            cells = [
+                entity.name,
+                entity.type,
+                ", ".join(entity.aliases[:6]),
+                "; ".join(r.text for r in entity.roles[:3]),
+                str(len(entity.mentions)),
+                str(len({m.article_id for m in entity.mentions})),
+            ]
+            lines.append("| " + " | ".join(_escape(c).replace("|", "\\|") for c in cells) + " |")
+        if len(brief.entities) > MAX_ENTITIES:
+            lines.append(f"\n{len(brief.entities) - MAX_ENTITIES} more entities in brief.json.")
+        lines.append("")
+    if brief.quotes:
+        lines += ["## Quotes", ""]
+        for quote in brief.quotes:
+            speaker = quote.speaker.name if quote.speaker else "unattributed"
+            mark = "“…”" if quote.kind == "direct" else "reported"
+            group = f" · same statement as group {quote.group_id}" if quote.group_id else ""
+            lines.append(
+                f"- **{_escape(speaker)}** ({_escape(outlets[quote.article_id])}, {mark}{group}): {_escape(quote.text)}"
+            )
         lines.append("")
     lines += [
         "## Articles",

