@@ -9,6 +9,7 @@ import pytest
 from newsprism.brief import build_brief
 from newsprism.clean import clean_document
 from newsprism.model import RawDocument
+from newsprism.pipeline import analyze
 from newsprism.read import read_inputs
 from newsprism.render.html import render_html
 from newsprism.render.markdown import render_markdown
@@ -23,7 +24,8 @@ def test_markdown_of_the_sample_matches_the_golden_file(
 ) -> None:
     monkeypatch.chdir(REPO)  # sources as a user in the repository would give them
     relative = str(SAMPLE_DIR.relative_to(REPO))
-    brief = build_brief([clean_document(d) for d in read_inputs([relative]) if not isinstance(d, Exception)])
+    articles = [clean_document(d) for d in read_inputs([relative]) if not isinstance(d, Exception)]
+    (brief,) = analyze(articles)
     rendered = render_markdown(brief)
     golden = GOLDEN / "blinken-beijing-2023.brief.md"
     if update_golden:

@@ -57,7 +57,9 @@ def build_brief(articles: Sequence[Article], language: LanguageLayer | None = No
     """The brief for one story's articles, oldest first (undated last, in input order), with the
     language layer (entities, quotes, dates, timeline) when it was computed."""
     ordered = sorted(articles, key=lambda a: (a.published is None, a.published or ""))
-    brief = Brief(generated_by=Generator(version=__version__), story=story_info(ordered), articles=list(ordered))
+    brief = Brief(
+        generated_by=Generator(version=__version__), story=story_info(ordered), articles=list(ordered)
+    )
     if language is not None:
         brief.entities = language.entities.entities
         brief.quotes = language.quotes

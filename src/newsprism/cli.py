@@ -156,7 +156,9 @@ def analyze_command(
         _fail("no usable articles in the inputs")
     if db_url is not None:
         _store(articles, db_url, quiet)
-    with progress("finding entities, quotes and dates", total=len(articles), enabled=progress_enabled(quiet)) as advance:
+    with progress(
+        "finding entities, quotes and dates", total=len(articles), enabled=progress_enabled(quiet)
+    ) as advance:
         briefs = analyze(articles, on_annotated=lambda: advance(1))
     index = write_outputs(briefs, Path(out_dir), chosen)
     for entry in index.stories:

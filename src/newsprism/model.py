@@ -159,7 +159,9 @@ class DateExpression(Model):
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     text: str
-    value: str | None  # ISO 8601 at its precision: "2023-06-18", "2023-W25", "2023-02", "2022"; null if unresolvable
+    value: (
+        str | None
+    )  # ISO 8601 at its precision: "2023-06-18", "2023-W25", "2023-02", "2022"; null if unresolvable
     precision: Literal["day", "week", "month", "year"] | None
     relative: bool  # resolved against the article's published date rather than stated in full
 

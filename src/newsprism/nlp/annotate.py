@@ -115,7 +115,9 @@ def annotate(
     ``on_article`` is called as each article's last paragraph is done (for progress bars)."""
     nlp = nlp or load_model()
     articles = list(articles)
-    pieces = [(index, start, text) for index, a in enumerate(articles) for start, text in paragraphs_of(a.text)]
+    pieces = [
+        (index, start, text) for index, a in enumerate(articles) for start, text in paragraphs_of(a.text)
+    ]
     last_piece = {index: i for i, (index, _, _) in enumerate(pieces)}
     docs = nlp.pipe((text for _, _, text in pieces), batch_size=BATCH_SIZE, n_process=n_process)
     per_article: list[list[Paragraph]] = [[] for _ in articles]

@@ -38,16 +38,19 @@ _DURATION = re.compile(
 )
 _VAGUE = re.compile(
     r"\b(?:recent|coming|past|previous|decades?|centuries|century|years|months|weeks|days|times|era|age|ages|"
-    r"daily|weekly|monthly|annual|annually|yearly|season|seasons|period|once|later|soon|now|then|time|future|"
+    r"daily|weekly|monthly|annual|annually|yearly|period|once|later|soon|now|then|time|future|"
     r"\d{2}s|\d0s|old|each|every|quarter|anniversary|tenure|term|holiday|holidays)\b"
 )
+_SEASON = re.compile(r"\b(?:seasons?|summer|winter|spring|autumn|fall|decade|semester|quarter)\b")
 # Modifiers dateparser does not read but that do not change the period: "earlier this month".
 _MODIFIERS = re.compile(
     r"^(?:(?:earlier|later|early|late|mid|the end of|the beginning of|the start of|the middle of|end of|start of|"
     r"beginning of|middle of)[\s-]+)+"
 )
 _LEADING = re.compile(r"^(?:on|in|since|by|until|till|from|during|as of|before|after|at|of|the)\s+")
-_FUTURE = frozenset({"will", "'ll", "shall", "going", "plans", "plan", "scheduled", "expected", "due", "next"})
+_FUTURE = frozenset(
+    {"will", "'ll", "shall", "going", "plans", "plan", "scheduled", "expected", "due", "next"}
+)
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,7 @@ def is_relative(expression: str) -> bool:
 
 
 def normalise_expression(text: str) -> str:
-    """"on Sunday" → "sunday", "earlier this month" → "this month", "mid-June" → "june"."""
+    """ "on Sunday" → "sunday", "earlier this month" → "this month", "mid-June" → "june"."""
     text = " ".join(text.lower().replace("’", "'").split())
     for _ in range(2):
         text = _LEADING.sub("", text)
@@ -93,15 +96,21 @@ def resolve_date(expression: str, published: dt.date | None, *, future: bool = F
     """The ISO date an expression denotes at its own precision, or None when it is not a date, or
     when it is relative and the published date is unknown."""
     text = normalise_expression(expression)
-    if not text or _DURATION.match(text) and "ago" not in text:
+    if not text or (_DURATION.match(text) and "ago" not in text):
         return None
     if _VAGUE.search(text) and not re.search(r"\b(?:ago|this|last|next)\b", text):
         return None
+    if _SEASON.search(text):
+        return None  # "last season", "this summer": no calendar date a reader could check
     relative = is_relative(text)
     if relative and published is None:
         return None
     if re.fullmatch(r"(?:this|last|next|past) (?:few|couple)", text):
         return None
+    if relative and published is not None:
+        by_hand = _weekday_or_night(text, published, future)
+        if by_hand is not None:
+            return by_hand
     parser = _parser(published if relative else None, "future" if future and relative else "past")
     data = parser.get_date_data(text)
     if data is None or data.date_obj is None:
@@ -126,8 +135,93 @@ def resolve_date(expression: str, published: dt.date | None, *, future: bool = F
     return Resolved(date.isoformat(), "day")
 
 
-def _future_tense(sentence: SpacySpan) -> bool:
-    return any(t.lower_ in _FUTURE for t in sentence) and not any(t.tag_ in {"VBD", "VBN"} and t.dep_ == "ROOT" for t in sentence)
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_NIGHT = {
+    "last night": -1,
+    "tonight": 0,
+    "this morning": 0,
+    "this afternoon": 0,
+    "this evening": 0,
+    "overnight": 0,
+}
+
+
+def _weekday_or_night(text: str, published: dt.date, future: bool) -> Resolved | None:
+    """Weekdays by hand: news uses "on Wednesday" for the day of publication itself, which
+    dateparser (preferring the past) would put a week earlier. "last Monday" is the one before."""
+    if text in _NIGHT:
+        return Resolved((published + dt.timedelta(days=_NIGHT[text])).isoformat(), "day")
+    match = re.fullmatch(
+        r"(?:(this|last|next|past|coming)\s+)?(" + _WEEKDAY + r")(?:\s+(?:morning|afternoon|evening|night))?",
+        text,
+    )
+    if match is None:
+        return None
+    modifier, day = match.groups()
+    delta = (_WEEKDAYS.index(day) - published.weekday()) % 7  # days forward to that weekday
+    if modifier in {"next", "coming"} or (future and modifier != "last"):
+        days = delta if delta else (7 if modifier else 0)
+    elif modifier in {"last", "past"}:
+        days = delta - 7 if delta else -7
+    else:
+        days = delta - 7 if delta else 0
+    return Resolved((published + dt.timedelta(days=days)).isoformat(), "day")
+
+
+def _future_context(ent: SpacySpan) -> bool:
+    """Whether the clause governing a date speaks of the future ("will meet on Monday", "the
+    election on Dec. 12 is expected", "is scheduled for February")."""
+    for token in [ent.root, *ent.root.ancestors]:
+        for word in [token, *token.children]:
+            if word.lower_ in {"will", "'ll", "shall", "wo"} and word.dep_ in {"aux", "auxpass"}:
+                return True
+            if word.lemma_.lower() in {"schedule", "plan", "expect", "due", "upcoming", "slate"}:
+                return True
+        if token.dep_ == "ROOT":
+            break
+    return any(t.lower_ in {"next", "upcoming", "coming"} for t in ent)
+
+
+# Full dates the small model splits ("Friday, Sep 10, 2010" → "Friday" + "10, 2010").
+_FULL_DATE = re.compile(
+    r"(?i)\b(?:"
+    + _WEEKDAY
+    + r",?\s+)?(?:"
+    + _MONTH
+    + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}(?:st|nd|rd|th)?\s+"
+    + _MONTH
+    + r",?\s+\d{4})\b"
+)
+_NIGHT_EXPRESSION = re.compile(r"(?i)^(?:last night|tonight|this (?:morning|afternoon|evening)|overnight)$")
+_MAY_AS_MONTH = re.compile(
+    r"(?i)(?:\b(?:in|on|since|by|until|last|next|this|early|late|mid|of|from|through)\s+|-)$"
+)
+YEARS_AHEAD = 30  # a "year" further ahead of publication than this is a number, not a date ("2134 cases")
+
+
+def _candidates(article: AnnotatedArticle) -> list[tuple[int, int, SpacySpan]]:
+    """Date-like spans of an article: spaCy DATE entities (and times of day that name a day),
+    replaced by the whole written date where the model split one."""
+    spans: list[tuple[int, int, SpacySpan]] = []
+    for paragraph in article.paragraphs:
+        for ent in paragraph.doc.ents:
+            if ent.label_ == "DATE" or (ent.label_ == "TIME" and _NIGHT_EXPRESSION.match(ent.text.strip())):
+                start, end = article.offsets(paragraph, ent)
+                spans.append((start, end, ent))
+    full = [m.span() for m in _FULL_DATE.finditer(article.text)]
+    merged: list[tuple[int, int, SpacySpan]] = []
+    for start, end, ent in spans:
+        if any(s < end and start < e for s, e in full):
+            continue
+        merged.append((start, end, ent))
+    for s, e in full:
+        holder = article.paragraph_at(s)
+        if holder is None:
+            continue
+        span = holder.doc.char_span(s - holder.start, e - holder.start, label="DATE", alignment_mode="expand")
+        if span is not None:
+            merged.append((s, e, span))
+    return sorted(merged, key=lambda c: c[0])
 
 
 def find_dates(annotated: Sequence[AnnotatedArticle]) -> list[DateExpression]:
@@ -135,31 +229,35 @@ def find_dates(annotated: Sequence[AnnotatedArticle]) -> list[DateExpression]:
     found: list[DateExpression] = []
     for article in annotated:
         published = parse_published(article.article.published)
-        for paragraph in article.paragraphs:
-            for ent in paragraph.doc.ents:
-                if ent.label_ != "DATE":
-                    continue
-                text = ent.text.strip(" ,.;:")
-                normalised = normalise_expression(text)
-                if not normalised or not _looks_like_date(normalised):
-                    continue
-                resolved = resolve_date(text, published, future=_future_tense(ent.sent))
-                if resolved is None and not (is_relative(normalised) and published is None):
-                    continue  # not a date at all; relative dates without a published date are kept, unresolved
-                start, end = article.offsets(paragraph, ent)
-                start += len(ent.text) - len(ent.text.lstrip(" ,.;:"))
-                end = start + len(text)
-                found.append(
-                    DateExpression(
-                        article_id=article.id,
-                        start=start,
-                        end=end,
-                        text=article.text[start:end],
-                        value=resolved.value if resolved else None,
-                        precision=resolved.precision if resolved else None,
-                        relative=is_relative(normalised),
-                    )
+        for ent_start, ent_end, ent in _candidates(article):
+            raw = article.text[ent_start:ent_end]
+            text = raw.strip(" ,.;:")
+            normalised = normalise_expression(text)
+            if not normalised or not _looks_like_date(normalised) or _SEASON.search(normalised):
+                continue
+            if normalised == "may" and not _MAY_AS_MONTH.search(
+                article.text[max(0, ent_start - 12) : ent_start]
+            ):
+                continue  # "Theresa May", "May I …"
+            year = _YEAR.fullmatch(normalised)
+            if year and published is not None and int(year.group()) > published.year + YEARS_AHEAD:
+                continue
+            resolved = resolve_date(text, published, future=_future_context(ent))
+            if resolved is None and not (is_relative(normalised) and published is None):
+                continue  # not a date at all; relative dates without a published date are kept, unresolved
+            start = ent_start + len(raw) - len(raw.lstrip(" ,.;:"))
+            end = start + len(text)
+            found.append(
+                DateExpression(
+                    article_id=article.id,
+                    start=start,
+                    end=end,
+                    text=article.text[start:end],
+                    value=resolved.value if resolved else None,
+                    precision=resolved.precision if resolved else None,
+                    relative=is_relative(normalised),
                 )
+            )
     return found
 
 
@@ -182,7 +280,9 @@ SAME_EVENT_SIMILARITY = 55
 MAX_EVENT_CHARS = 400
 
 
-def build_timeline(annotated: Sequence[AnnotatedArticle], dates: Sequence[DateExpression]) -> list[TimelineEvent]:
+def build_timeline(
+    annotated: Sequence[AnnotatedArticle], dates: Sequence[DateExpression]
+) -> list[TimelineEvent]:
     """Dated events of the story, oldest first: each resolved date with the sentence stating it,
     sentences of several articles about the same dated event merged into one event."""
     by_article = {a.id: a for a in annotated}
@@ -207,18 +307,31 @@ def build_timeline(annotated: Sequence[AnnotatedArticle], dates: Sequence[DateEx
         if (article.id, sentence.start) in seen:
             continue
         seen.add((article.id, sentence.start))
-        candidates.append((expression.value, Span(article_id=article.id, start=start, end=end, text=article.text[start:end])))
+        candidates.append(
+            (
+                expression.value,
+                Span(article_id=article.id, start=start, end=end, text=article.text[start:end]),
+            )
+        )
     events: list[tuple[str, list[Span]]] = []
     for value, span in candidates:
         for event_value, supports in events:
-            if event_value == value and all(s.article_id != span.article_id for s in supports):
-                if max(fuzz.token_set_ratio(fold(span.text), fold(s.text)) for s in supports) >= SAME_EVENT_SIMILARITY:
-                    supports.append(span)
-                    break
+            if (
+                event_value == value
+                and all(s.article_id != span.article_id for s in supports)
+                and max(fuzz.token_set_ratio(fold(span.text), fold(s.text)) for s in supports)
+                >= SAME_EVENT_SIMILARITY
+            ):
+                supports.append(span)
+                break
         else:
             events.append((value, [span]))
     timeline = [
-        TimelineEvent(date=value, text=_representative(supports), support=sorted(supports, key=lambda s: (s.article_id, s.start)))
+        TimelineEvent(
+            date=value,
+            text=_representative(supports),
+            support=sorted(supports, key=lambda s: (s.article_id, s.start)),
+        )
         for value, supports in events
     ]
     timeline.sort(key=lambda e: (e.date, -len(e.support)))
@@ -239,4 +352,3 @@ def _clause_around(text: str, start: int, end: int, at: int) -> tuple[int, int]:
 def _representative(supports: Sequence[Span]) -> str:
     """The shortest supporting sentence: the plainest statement of the event."""
     return min((s.text for s in supports), key=len).strip()
-

@@ -50,7 +50,9 @@ GIVEN_NAME_SIMILARITY = 80
 # (a translation that dropped a syllable) is 83; "Clinton"/"Clifton" 86 needs equal given names too.
 SURNAME_SIMILARITY = 80
 MAX_ROLE_TOKENS = 18
-HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof", "madam", "mme", "m"})
+HONORIFICS = frozenset(
+    {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof", "madam", "mme", "m"}
+)
 _ACRONYM_SKIP = frozenset({"of", "the", "and", "for", "on", "in", "de", "del", "la", "&"})
 _DETERMINERS = frozenset({"the", "a", "an", "its", "his", "her", "their", "our"})
 # The object of a title ("Secretary of State", "Minister of Defence") is part of the title, not an
@@ -146,7 +148,9 @@ def _role_phrase(ent: SpacySpan, start: int, end: int) -> list[tuple[int, int]]:
         if 0 < hi - lo <= MAX_ROLE_TOKENS and any(doc[i].lower_ in words for i in range(lo, hi)):
             # Another person's name inside means the parse joined two people, unless the role is
             # set off by punctuation ("head of the Center … named after E.M. Primakov RAS").
-            others = [i for i in range(lo, hi) if doc[i].ent_type_ == "PERSON" and not ent.start <= i < ent.end]
+            others = [
+                i for i in range(lo, hi) if doc[i].ent_type_ == "PERSON" and not ent.start <= i < ent.end
+            ]
             joined = bool(others) and any(doc[i].lower_ in {"and", "&"} for i in range(min(others), hi))
             if not others or (names_inside and not joined):
                 ranges.append((lo, hi))
@@ -166,7 +170,7 @@ def _role_phrase(ent: SpacySpan, start: int, end: int) -> list[tuple[int, int]]:
     # A title glued after the name by scraping: "Alexander Lomanov Head of the Center for …".
     if end < sent.end and doc[end].lower_ in words and doc[end].text[:1].isupper():
         hi = end
-        while hi < sent.end and hi - end < MAX_ROLE_TOKENS and doc[hi].text not in {".", ";", "“", "\""}:
+        while hi < sent.end and hi - end < MAX_ROLE_TOKENS and doc[hi].text not in {".", ";", "“", '"'}:
             hi += 1
         accept(end, hi, names_inside=True)
     # A title set off by a comma right before the name: "…, head of the Center … RAS Alexander Lomanov".
@@ -200,7 +204,9 @@ def _mentions_and_roles(
                     continue
                 start, end = trimmed
                 span = doc[start:end]
-                if not any(c.isalpha() for c in span.text) or not (span.text[0].isupper() or span.text[0].isdigit()):
+                if not any(c.isalpha() for c in span.text) or not (
+                    span.text[0].isupper() or span.text[0].isdigit()
+                ):
                     continue  # "china" in lower case is often a mis-tag; keep only names as written as names
                 a_start, a_end = article.offsets(paragraph, span)
                 label = "ORG" if fold(span.text) in outlets else ent.label_  # "told Sputnik": an outlet
@@ -210,8 +216,12 @@ def _mentions_and_roles(
                 # Roles of people, and of two- or three-word names the model may have mis-tagged
                 # (kept only if the name turns out to be a person).
                 words = span.text.split()
-                if label == "PERSON" or (label == "ORG" and 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words)):
-                    found = [_role_evidence(article, paragraph, lo, hi) for lo, hi in _role_phrase(ent, start, end)]
+                if label == "PERSON" or (
+                    label == "ORG" and 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words)
+                ):
+                    found = [
+                        _role_evidence(article, paragraph, lo, hi) for lo, hi in _role_phrase(ent, start, end)
+                    ]
                     roles[len(mentions) - 1] = found
                     if label == "PERSON":
                         role_ranges.update((article.id, r.span.start, r.span.end) for r in found)
@@ -219,7 +229,7 @@ def _mentions_and_roles(
     # separate things, except a nationality or place that opens it ("US", "Chinese"); and a title
     # tagged as an organisation on its own ("the Secretary of State" ORG) is a title.
     role_keys = {r.key for found in roles.values() for r in found}
-    kept = []
+    kept: list[RawMention] = []
     new_roles: dict[int, list[RoleEvidence]] = {}
     for index, mention in enumerate(mentions):
         inside = any(
@@ -260,7 +270,9 @@ def _role_evidence(article: AnnotatedArticle, paragraph: Paragraph, lo: int, hi:
     # The key drops a leading nationality or place ("US", "Chinese") so that "the Secretary of
     # State" and "the US Secretary of State" find the same person.
     first = 0
-    while first < len(span) and (span[first].ent_type_ in {"GPE", "NORP"} or span[first].lower_ in _DETERMINERS):
+    while first < len(span) and (
+        span[first].ent_type_ in {"GPE", "NORP"} or span[first].lower_ in _DETERMINERS
+    ):
         first += 1
     key = " ".join(t.lower_ for t in span[first:] if not t.is_punct) or span.text.lower()
     return RoleEvidence(
@@ -297,7 +309,9 @@ def _same_person(a: list[str], b: list[str]) -> bool:
     if sur_a == sur_b:
         return _given_names_agree(a[:-1], b[:-1])
     if min(len(sur_a), len(sur_b)) >= 4 and fuzz.ratio(sur_a, sur_b) >= SURNAME_SIMILARITY:
-        return a[0] == b[0] or (len(a[0]) > 1 and len(b[0]) > 1 and fuzz.ratio(a[0], b[0]) >= GIVEN_NAME_SIMILARITY)
+        return a[0] == b[0] or (
+            len(a[0]) > 1 and len(b[0]) > 1 and fuzz.ratio(a[0], b[0]) >= GIVEN_NAME_SIMILARITY
+        )
     return False
 
 
@@ -309,12 +323,21 @@ def _cluster(mentions: list[RawMention]) -> list[Cluster]:
     persons: list[Cluster] = []
     # A two- or three-word name mis-tagged as an organisation ("Alexei Maslov" ORG) is a person
     # when the story also has its last word tagged as a person on its own ("Maslov").
-    person_words = {name_tokens(m.text)[0] for m in mentions if m.label == "PERSON" and len(name_tokens(m.text)) == 1}
+    person_words = {
+        name_tokens(m.text)[0] for m in mentions if m.label == "PERSON" and len(name_tokens(m.text)) == 1
+    }
     for m in mentions:
         words = m.text.split()
-        if m.label != "PERSON" and 2 <= len(words) <= 3 and all(w[:1].isupper() and not w.isupper() for w in words):
-            if name_tokens(m.text)[-1:] and name_tokens(m.text)[-1] in person_words:
-                m.label = "PERSON"
+        if (
+            (
+                m.label != "PERSON"
+                and 2 <= len(words) <= 3
+                and all(w[:1].isupper() and not w.isupper() for w in words)
+            )
+            and name_tokens(m.text)[-1:]
+            and name_tokens(m.text)[-1] in person_words
+        ):
+            m.label = "PERSON"
     # 1. People with a full name: one cluster per person.
     for index, m in enumerate(mentions):
         tokens = name_tokens(m.text)
@@ -372,7 +395,11 @@ def _nearest_person(candidates: list[Cluster], mentions: list[RawMention], index
     for cluster in candidates:
         for i in cluster.mentions:
             m = mentions[i]
-            if m.article_id == here.article_id and m.start < here.start and (best is None or m.start > best[0]):
+            if (
+                m.article_id == here.article_id
+                and m.start < here.start
+                and (best is None or m.start > best[0])
+            ):
                 best = (m.start, cluster)
     if best:
         return best[1]
@@ -381,7 +408,9 @@ def _nearest_person(candidates: list[Cluster], mentions: list[RawMention], index
 
 def _merge_names(names: dict[str, Cluster], mentions: list[RawMention]) -> list[Cluster]:
     clusters = dict(names)
-    places = {key for key, c in names.items() if any(mentions[i].label in {"GPE", "NORP"} for i in c.mentions)}
+    places = {
+        key for key, c in names.items() if any(mentions[i].label in {"GPE", "NORP"} for i in c.mentions)
+    }
     # Acronyms: "US" → "united states", "CPC" → "communist party of china".
     expansions: dict[str, list[str]] = defaultdict(list)
     for key, cluster in clusters.items():
@@ -403,7 +432,10 @@ def _merge_names(names: dict[str, Cluster], mentions: list[RawMention]) -> list[
         longer = [
             other
             for other in clusters
-            if other != key and other.endswith(" " + key) and other[: -len(key) - 1] in places and len(key.split()) >= 2
+            if other != key
+            and other.endswith(" " + key)
+            and other[: -len(key) - 1] in places
+            and len(key.split()) >= 2
         ]
         if len(longer) == 1:
             clusters[longer[0]].mentions.extend(clusters.pop(key).mentions)
@@ -485,11 +517,16 @@ class EntityIndex:
     def last_person_before(self, article_id: str, offset: int, *, window: int = 1500) -> Entity | None:
         """The person mentioned last before ``offset`` (within ``window`` characters): what "he
         said" most likely refers to when no better evidence exists."""
+        return self.last_of_type_before(article_id, offset, ("PERSON",), window=window)
+
+    def last_of_type_before(
+        self, article_id: str, offset: int, types: tuple[str, ...], *, window: int = 1500
+    ) -> Entity | None:
         spans = self._spans.get(article_id, [])
         i = bisect.bisect_left(self._starts.get(article_id, []), offset) - 1
         while i >= 0 and spans[i][0] >= offset - window:
             entity = self.by_id(spans[i][2])
-            if entity.type == "PERSON":
+            if entity.type in types:
                 return entity
             i -= 1
         return None
@@ -517,7 +554,9 @@ def _canonical_name(cluster: Cluster, mentions: list[RawMention]) -> str:
     for counts in per_article.values():
         votes[counts.most_common(1)[0][0]] += 1
         totals.update(counts)
-    return min(totals, key=lambda name: (-votes[name], -totals[name], -len(name), name))
+    # An acronym names the entity only when nothing spells it out ("Communist Party of China", not "CPC").
+    spelled = [n for n in totals if not (n.replace(".", "").isupper() and " " not in n)] or list(totals)
+    return min(spelled, key=lambda name: (-votes[name], -totals[name], -len(name), name))
 
 
 def _display(text: str) -> str:
@@ -545,7 +584,9 @@ def _find_again(
     if not by_surface:
         return
     pattern = re.compile(
-        r"(?<![\w-])(" + "|".join(re.escape(s) for s in sorted(by_surface, key=len, reverse=True)) + r")(?![\w-])"
+        r"(?<![\w-])("
+        + "|".join(re.escape(s) for s in sorted(by_surface, key=len, reverse=True))
+        + r")(?![\w-])"
     )
     for article in annotated:
         for match in pattern.finditer(article.text):
@@ -565,7 +606,7 @@ def _role_mentions(
     annotated: Sequence[AnnotatedArticle],
     role_ranges: set[tuple[str, int, int]],
 ) -> None:
-    """"the Secretary of State" is a mention of the one person in the story who holds that role."""
+    """ "the Secretary of State" is a mention of the one person in the story who holds that role."""
     holders: dict[str, set[int]] = defaultdict(set)
     for c_index, evidence in roles_by_cluster.items():
         for r in evidence:
@@ -617,14 +658,18 @@ def resolve_entities(annotated: Sequence[AnnotatedArticle]) -> EntityIndex:
         entity_id = _entity_id(entity_type, name, used_ids)
         named = [mentions[i] for i in cluster.mentions if mentions[i].via != "role"]
         aliases = sorted({_display(m.text) for m in named} - {name}, key=lambda a: (-len(a), a))
-        unique_mentions = sorted({(m.article_id, m.start, m.end) for m in (mentions[i] for i in cluster.mentions)})
+        unique_mentions = sorted(
+            {(m.article_id, m.start, m.end) for m in (mentions[i] for i in cluster.mentions)}
+        )
         built.append(
             Entity(
                 id=entity_id,
                 name=name,
                 type=entity_type,
                 aliases=aliases,
-                mentions=[Mention(article_id=a, start=s, end=e, text=texts[a][s:e]) for a, s, e in unique_mentions],
+                mentions=[
+                    Mention(article_id=a, start=s, end=e, text=texts[a][s:e]) for a, s, e in unique_mentions
+                ],
                 roles=_roles(roles_by_cluster.get(c_index, [])),
             )
         )
@@ -638,7 +683,10 @@ def _roles(evidence: Iterable[RoleEvidence]) -> list[EntityRole]:
     roles = []
     for items in grouped.values():
         text = Counter(r.text for r in items).most_common(1)[0][0]
-        spans = sorted({(r.span.article_id, r.span.start): r.span for r in items}.values(), key=lambda s: (s.article_id, s.start))
+        spans = sorted(
+            {(r.span.article_id, r.span.start): r.span for r in items}.values(),
+            key=lambda s: (s.article_id, s.start),
+        )
         roles.append(EntityRole(text=text, support=spans))
     roles.sort(key=lambda r: (-len(r.support), r.text))
     return roles

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -36,6 +36,14 @@ SPEECH_VERBS = frozenset(
     tweet post concede mention clarify indicate highlight caution contend maintain propose testify answer
     continue point agree assure inform brief""".split()
 )
+# "the group said": these nouns refer back to the organisation named last.
+ORGANISATION_NOUNS = frozenset(
+    "group company firm organization organisation agency office ministry department coalition union party "
+    "airline carrier network station newspaper channel broadcaster court bank government".split()
+)
+# How far back a quote standing alone may inherit the previous quote's speaker (the usual run of
+# quote paragraphs after one attribution).
+INHERIT_SPEAKER_CHARS = 700
 MIN_QUOTE_WORDS = 4  # shorter quoted phrases are mostly scare quotes or names ("red lines", “low point”)
 # Two quotes of one statement: the same speaker and wording this close (token-set or partial
 # ratio). 62 joins translations such as "It was clear coming in that the relationship was at a point
@@ -130,9 +138,13 @@ def direct_quote_ranges(text: str) -> list[tuple[int, int]]:
 
 
 def _looks_like_title(words: list[str]) -> bool:
-    """"The Art of the Deal": every long word capitalised and no sentence punctuation."""
+    """ "The Art of the Deal": every long word capitalised and no sentence punctuation."""
     long_words = [w for w in words if len(w) > 3]
-    return bool(long_words) and all(w[0].isupper() for w in long_words) and not re.search(r"[.,;!?]", " ".join(words))
+    return (
+        bool(long_words)
+        and all(w[0].isupper() for w in long_words)
+        and not re.search(r"[.,;!?]", " ".join(words))
+    )
 
 
 # --------------------------------------------------------------------------- speakers
@@ -160,7 +172,9 @@ def _speaker_from_subject(
 def _speaker_from_phrase(
     article: AnnotatedArticle, paragraph: Paragraph, head: Token, entities: EntityIndex, before: int
 ) -> Speaker | None:
-    if head.lower_ in _PERSONAL_PRONOUNS or (head.pos_ == "PRON" and head.lower_ not in {"it", "this", "that"}):
+    if head.lower_ in _PERSONAL_PRONOUNS or (
+        head.pos_ == "PRON" and head.lower_ not in {"it", "this", "that"}
+    ):
         if head.lower_ in {"they", "we", "i"}:
             return None
         return _antecedent(article, entities, paragraph.start + head.idx)
@@ -181,6 +195,9 @@ def _speaker_from_phrase(
         entity = None  # "the American reiterated": a nationality is a description, not the speaker
     if entity is None:
         entity = entities.holder_of_role(article.id, span.text)
+    if entity is None and head.lower_ in ORGANISATION_NOUNS and doc[lo].lower_ == "the":
+        # "the group said", "the company said": the organisation named last before.
+        entity = entities.last_of_type_before(article.id, head_start, ("ORG",))
     if entity is not None:
         return Speaker(name=entity.name, entity_id=entity.id, role=_top_role(entities, entity.id), span=span)
     role = span.text
@@ -203,7 +220,9 @@ def _antecedent(article: AnnotatedArticle, entities: EntityIndex, offset: int) -
         start = sentence.paragraph.start + head.idx
         entity = entities.entity_at(article.id, start, start + len(head.text))
         if entity is not None and entity.type == "PERSON":
-            return Speaker(name=entity.name, entity_id=entity.id, role=_top_role(entities, entity.id), span=None)
+            return Speaker(
+                name=entity.name, entity_id=entity.id, role=_top_role(entities, entity.id), span=None
+            )
         if entity is None and head.lower_ in role_words():
             lo = head.left_edge.i
             phrase = head.doc[lo : head.i + 1].text
@@ -222,7 +241,7 @@ def _top_role(entities: EntityIndex, entity_id: str) -> str | None:
     return roles[0].text if roles else None
 
 
-def _according_to(tokens: Sequence[Token]) -> Token | None:
+def _according_to(tokens: Iterable[Token]) -> Token | None:
     for t in tokens:
         if t.lower_ == "according":
             for prep in t.children:
@@ -237,7 +256,8 @@ def _speech_verb(tokens: Sequence[Token]) -> Token | None:
     verbs = [t for t in tokens if t.lemma_.lower() in SPEECH_VERBS and t.pos_ in {"VERB", "AUX"}]
     # Prefer a verb with a subject: "…,” Blinken said at a press conference …
     with_subject = [v for v in verbs if any(c.dep_ in {"nsubj", "nsubjpass", "agent"} for c in v.children)]
-    return (with_subject or verbs or [None])[0]
+    chosen = with_subject or verbs
+    return chosen[0] if chosen else None
 
 
 def _sentences_over(paragraph: Paragraph, start: int, end: int) -> list[SpacySpan]:
@@ -249,7 +269,11 @@ def _sentences_over(paragraph: Paragraph, start: int, end: int) -> list[SpacySpa
 
 
 def _speaker_of_direct(
-    article: AnnotatedArticle, start: int, end: int, all_quotes: Sequence[tuple[int, int]], entities: EntityIndex
+    article: AnnotatedArticle,
+    start: int,
+    end: int,
+    all_quotes: Sequence[tuple[int, int]],
+    entities: EntityIndex,
 ) -> tuple[Speaker | None, str | None]:
     first = article.paragraph_at(start)
     last = article.paragraph_at(max(start, end - 1))
@@ -279,19 +303,45 @@ def _speaker_of_direct(
     tail = end + (len(article.text[end : end + 4]) - len(after))
     for s, _, entity in entities.mentions_in(article.id, tail, tail + 60)[:1]:
         if entity.type == "PERSON" and s - tail <= 2:
-            return Speaker(name=entity.name, entity_id=entity.id, role=_top_role(entities, entity.id), span=None), None
+            return Speaker(
+                name=entity.name, entity_id=entity.id, role=_top_role(entities, entity.id), span=None
+            ), None
     # 3. An introduction ending in a colon just before the quote: "Blinken told reporters:".
     lead = article.text[max(0, start - 3) : start]
-    if ":" in lead or (start >= 3 and article.text[:start].rstrip(" “\"«\n").endswith(":")):
+    if ":" in lead or (start >= 3 and article.text[:start].rstrip(' “"«\n').endswith(":")):
         intro_end = article.text.rfind(":", 0, start)
-        paragraph = article.paragraph_at(intro_end)
-        if paragraph is not None:
-            for sent in _sentences_over(paragraph, intro_end - 1, intro_end):
-                verb = _speech_verb(_tokens_outside(sent, paragraph, all_quotes))
+        intro = article.paragraph_at(intro_end)
+        if intro is not None:
+            for sent in _sentences_over(intro, intro_end - 1, intro_end):
+                verb = _speech_verb(_tokens_outside(sent, intro, all_quotes))
                 if verb is not None:
-                    speaker = _speaker_from_subject(article, paragraph, verb, entities, start)
+                    speaker = _speaker_from_subject(article, intro, verb, entities, start)
                     if speaker:
                         return speaker, verb.text
+    return None, None
+
+
+def _speaker_nearby(
+    article: AnnotatedArticle, start: int, previous: FoundQuote | None, entities: EntityIndex
+) -> tuple[Speaker | None, str | None]:
+    """A quote standing alone takes the speaker of the quote just before it, or of the nearest
+    earlier sentence that attributes speech to someone ("Heyward said the defence played well.
+    “We've got to right the ship.”"), within a short distance."""
+    if (
+        previous is not None
+        and previous.speaker is not None
+        and start - previous.end <= INHERIT_SPEAKER_CHARS
+    ):
+        return previous.speaker, "continued"
+    earlier = [s for s in article.sentences() if s.end <= start and start - s.end <= INHERIT_SPEAKER_CHARS][
+        -2:
+    ]
+    for sentence in reversed(earlier):
+        verb = _speech_verb(list(sentence.span))
+        if verb is not None:
+            speaker = _speaker_from_subject(article, sentence.paragraph, verb, entities, sentence.start)
+            if speaker is not None and (speaker.entity_id or speaker.role):
+                return speaker, "continued"
     return None, None
 
 
@@ -376,9 +426,14 @@ def extract_quotes(annotated: Sequence[AnnotatedArticle], entities: EntityIndex)
     for article in annotated:
         direct = direct_quote_ranges(article.text)
         found: list[FoundQuote] = []
+        previous: FoundQuote | None = None
         for start, end in direct:
             speaker, cue = _speaker_of_direct(article, start, end, direct, entities)
-            found.append(FoundQuote(start, end, "direct", speaker, cue))
+            if speaker is None:
+                speaker, cue = _speaker_nearby(article, start, previous, entities)
+            quote = FoundQuote(start, end, "direct", speaker, cue)
+            found.append(quote)
+            previous = quote
         found.extend(_reported(article, direct, entities))
         seen: set[tuple[int, int]] = set()
         for q in sorted(found, key=lambda q: (q.start, q.end)):
@@ -440,7 +495,9 @@ def group_quotes(quotes: list[Quote]) -> list[Quote]:
     for group in members.values():
         if len({quotes[i].article_id for i in group}) < 2:
             continue
-        group_id = "g" + hashlib.sha256("|".join(sorted(quotes[i].id for i in group)).encode()).hexdigest()[:10]
+        group_id = (
+            "g" + hashlib.sha256("|".join(sorted(quotes[i].id for i in group)).encode()).hexdigest()[:10]
+        )
         for i in group:
             result[i] = quotes[i].model_copy(update={"group_id": group_id})
     return result

@@ -37,7 +37,12 @@ def render_markdown(brief: Brief) -> str:
             lines.append(f"- **{event.date}** — {_escape(event.text)} ({_escape(sources)})")
         lines.append("")
     if brief.entities:
-        lines += ["## Who and what", "", "| name | type | also called | roles | mentions | articles |", "|---|---|---|---|---|---|"]
+        lines += [
+            "## Who and what",
+            "",
+            "| name | type | also called | roles | mentions | articles |",
+            "|---|---|---|---|---|---|",
+        ]
         for entity in brief.entities[:MAX_ENTITIES]:
             cells = [
                 entity.name,
