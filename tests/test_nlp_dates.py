@@ -8,6 +8,7 @@ import pytest
 
 from newsprism.nlp import build_timeline, find_dates
 from newsprism.nlp.dates import resolve_date
+
 from nlp_helpers import story
 
 PUBLISHED = dt.date(2023, 6, 21)  # a Wednesday

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from newsprism.model import Entity
-from newsprism.nlp import load_model, resolve_entities
+from newsprism.nlp import annotate, load_model, resolve_entities
+from newsprism.nlp.annotate import MAX_PARAGRAPH_CHARS, paragraphs_of
 from newsprism.nlp.entities import EntityIndex, fold, name_tokens
-from nlp_helpers import story
+
+from nlp_helpers import article, story
 
 
 def _entity_with(index: EntityIndex, surface: str) -> Entity:
@@ -91,3 +93,21 @@ def test_name_folding() -> None:
     assert fold("U.S.") == "us"
     assert fold("Zoë  Ball’s") == "zoe ball's"
     assert name_tokens("Mr. Antony J. Blinken") == ["antony", "j", "blinken"]
+
+
+def test_articles_in_other_languages_get_no_annotations() -> None:
+    russian = article("ru", "Госсекретарь США Энтони Блинкен прибыл в Пекин в воскресенье.")
+    russian = russian.model_copy(update={"language": "ru"})
+    (annotated,) = annotate([russian])
+    assert annotated.paragraphs == ()
+    assert resolve_entities([annotated]).entities == []
+
+
+def test_a_huge_paragraph_is_parsed_in_pieces_with_exact_offsets() -> None:
+    sentence = "Angela Merkel met Emmanuel Macron in Paris on Monday. "
+    text = sentence * (3 * MAX_PARAGRAPH_CHARS // len(sentence))
+    pieces = paragraphs_of(text)
+    assert len(pieces) >= 3 and all(len(p) <= MAX_PARAGRAPH_CHARS for _, p in pieces)
+    assert "".join(p for _, p in pieces) == text.rstrip("\n")
+    for start, piece in pieces:
+        assert text[start : start + len(piece)] == piece

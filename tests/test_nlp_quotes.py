@@ -7,6 +7,7 @@ import pytest
 from newsprism.model import Quote
 from newsprism.nlp import extract_quotes, resolve_entities
 from newsprism.nlp.quotes import direct_quote_ranges
+
 from nlp_helpers import story
 
 

@@ -100,8 +100,32 @@ class AnnotatedArticle:
         return paragraph.start + span.start_char, paragraph.start + span.end_char
 
 
+# spaCy refuses docs over 1,000,000 characters and its memory grows with length; a "paragraph" this
+# long is a page without line breaks, and is parsed in pieces cut at a sentence end or a space.
+MAX_PARAGRAPH_CHARS = 20_000
+
+
 def paragraphs_of(text: str) -> list[tuple[int, str]]:
-    return [(m.start(), m.group()) for m in _PARAGRAPH.finditer(text) if m.group().strip()]
+    pieces: list[tuple[int, str]] = []
+    for match in _PARAGRAPH.finditer(text):
+        start, paragraph = match.start(), match.group()
+        while len(paragraph) > MAX_PARAGRAPH_CHARS:
+            window = paragraph[:MAX_PARAGRAPH_CHARS]
+            cut = max(window.rfind(". "), window.rfind("? "), window.rfind("! "))
+            cut = (
+                cut + 2 if cut > MAX_PARAGRAPH_CHARS // 2 else (window.rfind(" ") + 1 or MAX_PARAGRAPH_CHARS)
+            )
+            pieces.append((start, paragraph[:cut]))
+            start, paragraph = start + cut, paragraph[cut:]
+        if paragraph.strip():
+            pieces.append((start, paragraph))
+    return pieces
+
+
+def is_english(article: Article) -> bool:
+    """The model is English: other languages get no annotations rather than nonsense entities.
+    Unknown language is tried (short texts often go undetected)."""
+    return article.language in (None, "en")
 
 
 def annotate(
@@ -116,7 +140,10 @@ def annotate(
     nlp = nlp or load_model()
     articles = list(articles)
     pieces = [
-        (index, start, text) for index, a in enumerate(articles) for start, text in paragraphs_of(a.text)
+        (index, start, text)
+        for index, a in enumerate(articles)
+        if is_english(a)
+        for start, text in paragraphs_of(a.text)
     ]
     last_piece = {index: i for i, (index, _, _) in enumerate(pieces)}
     docs = nlp.pipe((text for _, _, text in pieces), batch_size=BATCH_SIZE, n_process=n_process)
