@@ -19,15 +19,15 @@ LABELS_SHA256 = "a1f8ab8fedcf9528cb10c5ff533deb6b40a99545fed57fbde6ebd140d930ebf
 FLOORS = {
     "entity mention precision": 0.90,
     "entity mention recall": 0.89,
-    "entity resolution B-cubed F1": 0.84,
-    "quote detection precision": 0.90,
-    "quote detection recall": 0.84,
-    "speaker precision": 0.76,
-    "speaker recall": 0.70,
-    "date detection precision": 0.92,
-    "date detection recall": 0.84,
-    "date resolution precision": 0.87,
-    "date resolution recall": 0.79,
+    "entity resolution B-cubed F1": 0.85,
+    "quote detection precision": 0.91,
+    "quote detection recall": 0.88,
+    "speaker precision": 0.81,
+    "speaker recall": 0.76,
+    "date detection precision": 0.93,
+    "date detection recall": 0.85,
+    "date resolution precision": 0.88,
+    "date resolution recall": 0.80,
 }
 
 

@@ -9,7 +9,7 @@ each labelled string is located in the text here. Matching rules:
   over the mentions both sides agree exist (gold entity vs predicted entity), across the articles of
   a labelled group, so merging "Antony"/"Anthony Blinken" and keeping two Bidens apart both count;
 * quotes: a prediction matches a gold quote when their character ranges overlap by at least half of
-  the shorter one; the speaker is right when its name, an alias of its entity, or its role agrees
+  the shorter one (a prediction spanning paragraphs also matches the further labels it contains); the speaker is right when its name, an alias of its entity, or its role agrees
   with the gold speaker (case- and accent-insensitive; a surname alone agrees with the full name);
 * dates: a label stands for every occurrence of its string; an expression matches by overlap; it is
   resolved right when value and precision both equal the label (an unresolvable label wants no
@@ -283,19 +283,36 @@ def _score_entities(
     )
 
 
+def _match_quotes(gold: Sequence[tuple[int, int]], predicted: Sequence[tuple[int, int]]) -> dict[int, int]:
+    """One-to-one matching, and then: a quote running over several paragraphs is one quote to
+    newsprism and one label per paragraph in the set, so a matched prediction that wholly contains
+    further labels matches them too."""
+    matched, _ = _match(gold, predicted)
+    for g, (gs, ge) in enumerate(gold):
+        if g in matched or ge <= gs:
+            continue
+        for p, (ps, pe) in enumerate(predicted):
+            if ps <= gs and ge <= pe and p in matched.values():
+                matched[g] = p
+                break
+    return matched
+
+
 def _score_quotes(
     record: dict[str, Any], quotes: Sequence[Quote], entities: EntityIndex, scores: LanguageScores
 ) -> None:
     gold = record["quotes"]
     gold_ranges = _quote_ranges(record)
     predicted = [(q.start, q.end) for q in quotes]
-    matched, _ = _match(gold_ranges, predicted)
-    scores.quotes.add(Score(right=len(matched), predicted=len(predicted), gold=len(gold), found=len(matched)))
+    matched = _match_quotes(gold_ranges, predicted)
+    scores.quotes.add(
+        Score(right=len(set(matched.values())), predicted=len(predicted), gold=len(gold), found=len(matched))
+    )
     for kind, score in (("direct", scores.direct_quotes), ("reported", scores.reported_quotes)):
         g_idx = [i for i, q in enumerate(gold) if q["kind"] == kind]
         p_idx = [i for i, q in enumerate(quotes) if q.kind == kind]
-        m, _ = _match([gold_ranges[i] for i in g_idx], [predicted[i] for i in p_idx])
-        score.add(Score(right=len(m), predicted=len(p_idx), gold=len(g_idx), found=len(m)))
+        m = _match_quotes([gold_ranges[i] for i in g_idx], [predicted[i] for i in p_idx])
+        score.add(Score(right=len(set(m.values())), predicted=len(p_idx), gold=len(g_idx), found=len(m)))
     right = sum(
         1
         for g, p in matched.items()

@@ -36,8 +36,8 @@ from newsprism.model import Entity, EntityRole, Mention, Span
 from newsprism.nlp.annotate import AnnotatedArticle, Paragraph
 
 if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
     from spacy.tokens import Span as SpacySpan
-    from spacy.tokens import Token
 
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "PRODUCT"})
 # When mentions disagree on a type and votes tie, the more specific label wins.
@@ -202,29 +202,30 @@ def _mentions_and_roles(
                 trimmed = _trim_entity(ent)
                 if trimmed is None:
                     continue
-                start, end = trimmed
-                span = doc[start:end]
-                if not any(c.isalpha() for c in span.text) or not (
-                    span.text[0].isupper() or span.text[0].isdigit()
-                ):
-                    continue  # "china" in lower case is often a mis-tag; keep only names as written as names
-                a_start, a_end = article.offsets(paragraph, span)
-                label = "ORG" if fold(span.text) in outlets else ent.label_  # "told Sputnik": an outlet
-                if _not_a_name(span, label, article.text[max(0, a_start - 40) : a_start]):
-                    continue
-                mentions.append(RawMention(article.id, a_start, a_end, span.text, label))
-                # Roles of people, and of two- or three-word names the model may have mis-tagged
-                # (kept only if the name turns out to be a person).
-                words = span.text.split()
-                if label == "PERSON" or (
-                    label == "ORG" and 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words)
-                ):
-                    found = [
-                        _role_evidence(article, paragraph, lo, hi) for lo, hi in _role_phrase(ent, start, end)
-                    ]
-                    roles[len(mentions) - 1] = found
-                    if label == "PERSON":
-                        role_ranges.update((article.id, r.span.start, r.span.end) for r in found)
+                for start, end, base_label in _split_possessive(doc, *trimmed, ent.label_):
+                    span = doc[start:end]
+                    if not any(c.isalpha() for c in span.text) or not (
+                        span.text[0].isupper() or span.text[0].isdigit()
+                    ):
+                        continue  # "china" in lower case is often a mis-tag; keep only names as written
+                    a_start, a_end = article.offsets(paragraph, span)
+                    label = "ORG" if fold(span.text) in outlets else base_label  # "told Sputnik": an outlet
+                    if _not_a_name(span, label, article.text[max(0, a_start - 40) : a_start]):
+                        continue
+                    mentions.append(RawMention(article.id, a_start, a_end, span.text, label))
+                    # Roles of people, and of two- or three-word names the model may have mis-tagged
+                    # (kept only if the name turns out to be a person).
+                    words = span.text.split()
+                    if label == "PERSON" or (
+                        label == "ORG" and 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words)
+                    ):
+                        found = [
+                            _role_evidence(article, paragraph, lo, hi)
+                            for lo, hi in _role_phrase(ent, start, end)
+                        ]
+                        roles[len(mentions) - 1] = found
+                        if label == "PERSON":
+                            role_ranges.update((article.id, r.span.start, r.span.end) for r in found)
     # Entities inside a role phrase ("State" of "Secretary of State") are part of the title, not
     # separate things, except a nationality or place that opens it ("US", "Chinese"); and a title
     # tagged as an organisation on its own ("the Secretary of State" ORG) is a title.
@@ -245,6 +246,17 @@ def _mentions_and_roles(
             new_roles[len(kept)] = roles[index]
         kept.append(mention)
     return kept, new_roles, role_ranges
+
+
+def _split_possessive(doc: Doc, start: int, end: int, label: str) -> list[tuple[int, int, str]]:
+    """ "Jeff Bezos’s Blue Origin" and "Vietnam’s Communist Party" are two names the small model
+    tags as one: split at the possessive when both sides are capitalised. The owned thing of a
+    person is rarely a person (ORG); types are voted across mentions afterwards anyway."""
+    for i in range(start + 1, end - 1):
+        if doc[i].lower_ in {"'s", "’s"} and doc[start].text[:1].isupper() and doc[i + 1].text[:1].isupper():
+            owned = "ORG" if label == "PERSON" else label
+            return [(start, i, label), (i + 1, end, owned)]
+    return [(start, end, label)]
 
 
 def _not_a_name(span: SpacySpan, label: str, before: str) -> bool:

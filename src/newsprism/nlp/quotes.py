@@ -32,12 +32,18 @@ SPEECH_VERBS = frozenset(
     write comment remark reply respond acknowledge admit assert affirm confirm deny urge suggest predict
     recall report observe describe conclude underline underscore reiterate ask promise vow pledge complain
     tweet post concede mention clarify indicate highlight caution contend maintain propose testify answer
-    continue point agree assure inform brief""".split()
+    continue point agree assure inform brief quip joke exclaim yell shout scream recount retort counter boast
+    lament whisper""".split()
 )
 # "the group said": these nouns refer back to the organisation named last.
 ORGANISATION_NOUNS = frozenset(
     "group company firm organization organisation agency office ministry department coalition union party "
     "airline carrier network station newspaper channel broadcaster court bank government".split()
+)
+# "the statement said", "according to the release": a document stands in for whoever issued it.
+DOCUMENT_NOUNS = frozenset(
+    "statement release readout reading minutes email letter tweet post transcript communique communiqué "
+    "report document memo notice declaration".split()
 )
 # How far back a quote standing alone may inherit the previous quote's speaker (the usual run of
 # quote paragraphs after one attribution).
@@ -81,6 +87,8 @@ def _closing_at(text: str, opener: str, i: int, end: int) -> int | None:
     j = i + 1
     while j < end:
         c = text[j]
+        if opener == "“" and text.startswith("’’", j):
+            return j  # two apostrophes typed as a closing mark
         if c in closers:
             after = text[j + 1] if j + 1 < len(text) else " "
             # ’ and ' double as apostrophes ("China’s", "Queens' College"): a closing mark must not
@@ -209,29 +217,32 @@ def _speaker_from_phrase(
 
 
 def _antecedent(article: AnnotatedArticle, entities: EntityIndex, offset: int) -> Speaker | None:
-    """Who "he"/"she" is: the subject of one of the three sentences before, when it is a person or a
-    person described by role ("The top Chinese diplomat told … He also stressed …"); failing that,
-    the person mentioned last."""
-    earlier = [s for s in article.sentences() if s.end <= offset][-3:]
-    for sentence in reversed(earlier):
-        root = sentence.span.root
-        subjects = [c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"} and c.pos_ != "PRON"]
-        if not subjects:
-            continue
-        head = subjects[0]
-        start = sentence.paragraph.start + head.idx
-        entity = entities.entity_at(article.id, start, start + len(head.text))
-        if entity is not None and entity.type == "PERSON":
-            return Speaker(
-                name=entity.name, entity_id=entity.id, role=_top_role(entities, entity.id), span=None
-            )
-        if entity is None and head.lower_ in role_words():
-            lo = head.left_edge.i
-            phrase = head.doc[lo : head.i + 1].text
-            holder = entities.holder_of_role(article.id, phrase)
-            if holder is not None:
-                return Speaker(name=holder.name, entity_id=holder.id, role=phrase, span=None)
-            return Speaker(name=phrase, entity_id=None, role=phrase, span=None)
+    """Who "he"/"she" at ``offset`` is: the latest non-pronoun subject before it, in its own sentence
+    ("When President Ashraf Ghani announced …, he said") or the two before, when that subject is
+    a person or a person described by role ("The top Chinese diplomat told … He also stressed …");
+    failing that, the person mentioned last."""
+    sentences = [s for s in article.sentences() if s.start < offset][-3:]
+    for sentence in reversed(sentences):
+        subjects = [
+            t
+            for t in sentence.span
+            if t.dep_ in {"nsubj", "nsubjpass"}
+            and t.pos_ != "PRON"
+            and sentence.paragraph.start + t.idx < offset
+        ]
+        for head in reversed(subjects):
+            start = sentence.paragraph.start + head.idx
+            entity = entities.entity_at(article.id, start, start + len(head.text))
+            if entity is not None and entity.type == "PERSON":
+                return Speaker(
+                    name=entity.name, entity_id=entity.id, role=_top_role(entities, entity.id), span=None
+                )
+            if entity is None and head.lower_ in role_words():
+                phrase = head.doc[head.left_edge.i : head.i + 1].text
+                holder = entities.holder_of_role(article.id, phrase)
+                if holder is not None:
+                    return Speaker(name=holder.name, entity_id=holder.id, role=phrase, span=None)
+                return Speaker(name=phrase, entity_id=None, role=phrase, span=None)
     person = entities.last_person_before(article.id, offset)
     if person is None:
         return None
@@ -290,21 +301,25 @@ def _speaker_of_direct(
                 sentences.append(following[0])  # “…” . Blinken said.
         for sent in sentences:
             outside = _tokens_outside(sent, paragraph, all_quotes)
-            accord = _according_to(outside)
-            if accord is not None:
-                speaker = _speaker_from_phrase(article, paragraph, accord, entities, start)
-                if speaker:
-                    return speaker, "according to"
+            # A speech verb first: "“…,” he told settler leaders, according to a statement".
             verb = _speech_verb(outside)
             if verb is not None:
                 speaker = _speaker_from_subject(article, paragraph, verb, entities, start)
                 if speaker:
                     return speaker, verb.text
+            accord = _according_to(outside)
+            if accord is not None:
+                speaker = _speaker_from_phrase(article, paragraph, accord, entities, start)
+                if speaker:
+                    return speaker, "according to"
     # 2. A name right after the quote's paragraph-end (a pull quote with its attribution glued on).
-    after = article.text[end : end + 4].lstrip("”\"'»’ .,")
+    after = article.text[end : end + 4].lstrip(
+        "”\"'»’ .,"
+    )  # no newline: the next paragraph is not an attribution
     tail = end + (len(article.text[end : end + 4]) - len(after))
     for s, _, entity in entities.mentions_in(article.id, tail, tail + 60)[:1]:
-        if entity.type == "PERSON" and s - tail <= 2:
+        # Not across a paragraph break: the next paragraph's first name is no attribution.
+        if entity.type == "PERSON" and s - tail <= 2 and "\n" not in article.text[end:s]:
             return Speaker(
                 name=entity.name, entity_id=entity.id, role=_top_role(entities, entity.id), span=None
             ), None
@@ -321,6 +336,11 @@ def _speaker_of_direct(
                     if speaker:
                         return speaker, verb.text
     return None, None
+
+
+def _is_document(speaker: Speaker) -> bool:
+    words = fold(speaker.name).split()
+    return speaker.entity_id is None and bool(words) and words[-1] in DOCUMENT_NOUNS
 
 
 def _speaker_nearby(
@@ -431,8 +451,11 @@ def extract_quotes(annotated: Sequence[AnnotatedArticle], entities: EntityIndex)
         previous: FoundQuote | None = None
         for start, end in direct:
             speaker, cue = _speaker_of_direct(article, start, end, direct, entities)
-            if speaker is None:
-                speaker, cue = _speaker_nearby(article, start, previous, entities)
+            if speaker is None or _is_document(speaker):
+                # "the statement said": the speaker is whoever issued it, named nearby if anywhere.
+                nearby, nearby_cue = _speaker_nearby(article, start, previous, entities)
+                if nearby is not None and not _is_document(nearby):
+                    speaker, cue = nearby, nearby_cue
             quote = FoundQuote(start, end, "direct", speaker, cue)
             found.append(quote)
             previous = quote
