@@ -55,7 +55,9 @@ def test_speakers_of_direct_quotes() -> None:
         "conference.\n\n"
         "“It was a real conversation, a productive exchange,” said a senior State Department official.\n\n"
         "Xi told his guest: “The two sides have made progress and reached agreement on some specific issues.”\n\n"
-        "“Countries whose relations are deteriorating should communicate with each other,” he said."
+        "“Countries whose relations are deteriorating should communicate with each other,” he said.\n\n"
+        "“Both sides agreed to continue pushing forward consultations on the guiding principles,” the Chinese "
+        "readout said."
     )
     blinken_quote = _one(quotes, "point of instability")
     assert blinken_quote.kind == "direct" and blinken_quote.speaker is not None
@@ -67,6 +69,8 @@ def test_speakers_of_direct_quotes() -> None:
     assert xi.speaker is not None and xi.speaker.name == "Xi Jinping"
     pronoun = _one(quotes, "should communicate")
     assert pronoun.speaker is not None and pronoun.speaker.name == "Xi Jinping"
+    readout = _one(quotes, "guiding principles")
+    assert readout.speaker is not None and readout.speaker.role == "the Chinese readout"
 
 
 def test_reported_speech_and_according_to() -> None:

@@ -339,8 +339,11 @@ def _speaker_of_direct(
 
 
 def _is_document(speaker: Speaker) -> bool:
-    words = fold(speaker.name).split()
-    return speaker.entity_id is None and bool(words) and words[-1] in DOCUMENT_NOUNS
+    """A bare "the statement" / "a release", which names no issuer; "the Chinese readout" does."""
+    words = [
+        w for w in fold(speaker.name).split() if w not in {"the", "a", "an", "this", "that", "its", "their"}
+    ]
+    return speaker.entity_id is None and len(words) == 1 and words[0] in DOCUMENT_NOUNS
 
 
 def _speaker_nearby(
