@@ -45,11 +45,8 @@ def load_model(name: str = MODEL_NAME) -> Language:
 @dataclass(frozen=True)
 class Paragraph:
     start: int  # offset of the paragraph in Article.text
+    end: int  # kept rather than computed: Doc.text rebuilds the string from its tokens
     doc: Doc
-
-    @property
-    def end(self) -> int:
-        return self.start + len(self.doc.text)
 
 
 @dataclass(frozen=True)
@@ -148,8 +145,8 @@ def annotate(
     last_piece = {index: i for i, (index, _, _) in enumerate(pieces)}
     docs = nlp.pipe((text for _, _, text in pieces), batch_size=BATCH_SIZE, n_process=n_process)
     per_article: list[list[Paragraph]] = [[] for _ in articles]
-    for i, ((index, start, _), doc) in enumerate(zip(pieces, docs, strict=True)):
-        per_article[index].append(Paragraph(start, doc))
+    for i, ((index, start, text), doc) in enumerate(zip(pieces, docs, strict=True)):
+        per_article[index].append(Paragraph(start, start + len(text), doc))
         if on_article is not None and last_piece[index] == i:
             on_article()
     if on_article is not None:

@@ -510,9 +510,16 @@ def _speaker_key(quote: Quote) -> str | None:
     return quote.speaker.entity_id or "role:" + fold(quote.speaker.name)
 
 
-def same_statement(a: Quote, b: Quote, words_a: frozenset[str], words_b: frozenset[str]) -> bool:
-    """Two articles quoting one statement, possibly in other words or another translation."""
-    key_a, key_b = _speaker_key(a), _speaker_key(b)
+def same_statement(
+    a: Quote,
+    b: Quote,
+    words_a: frozenset[str],
+    words_b: frozenset[str],
+    keys: tuple[str | None, str | None] | None = None,
+) -> bool:
+    """Two articles quoting one statement, possibly in other words or another translation.
+    ``keys`` are the two speakers' keys when the caller has them already."""
+    key_a, key_b = keys if keys is not None else (_speaker_key(a), _speaker_key(b))
     if key_a and key_b and key_a != key_b:
         return False
     shared = len(words_a & words_b)
@@ -533,6 +540,7 @@ def group_quotes(quotes: list[Quote], words: dict[str, frozenset[str]] | None = 
     """Give quotes of one statement in two or more articles a shared ``group_id``. ``words`` are
     each quote's content lemmas; without them, lower-cased words minus stop words are used."""
     words = words if words is not None else {q.id: _plain_words(q.text) for q in quotes}
+    keys = [_speaker_key(q) for q in quotes]
     parent = list(range(len(quotes)))
 
     def root(i: int) -> int:
@@ -547,7 +555,7 @@ def group_quotes(quotes: list[Quote], words: dict[str, frozenset[str]] | None = 
             if (
                 a.article_id != b.article_id
                 and root(i) != root(j)
-                and same_statement(a, b, words[a.id], words[b.id])
+                and same_statement(a, b, words[a.id], words[b.id], (keys[i], keys[j]))
             ):
                 parent[root(j)] = root(i)
     members: dict[int, list[int]] = {}
