@@ -71,3 +71,17 @@ def test_timeline_merges_one_dated_event_across_outlets() -> None:
     for event in timeline:
         for span in event.support:
             assert annotated[int(span.article_id[1:])].text[span.start : span.end] == span.text
+
+
+def test_tense_of_the_governing_verb_decides_past_or_future() -> None:
+    annotated = story(
+        "The council voted on Monday night to close the shelter. The shelter can operate until Jan. 15, "
+        "officials said. The bank cut rates in its December projections, and expects growth to slow. "
+        "Tensions rose in the last year after the visit.",
+        published="2024-11-12",
+    )
+    dates = {d.text: d for d in find_dates(annotated)}
+    assert dates["Monday night"].value == "2024-11-11"
+    assert dates["Jan. 15"].value == "2025-01-15"
+    assert dates["December"].value == "2023-12"
+    assert "the last year" not in dates or dates["the last year"].value is None

@@ -8,10 +8,11 @@ each parse local. A paragraph's ``start`` turns any token's ``idx`` back into an
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import TYPE_CHECKING
 
 from newsprism.errors import MissingExtra, NewsprismError
@@ -81,15 +82,36 @@ class AnnotatedArticle:
     def text(self) -> str:
         return self.article.text
 
-    def sentences(self) -> Iterator[Sentence]:
-        for paragraph in self.paragraphs:
-            for sent in paragraph.doc.sents:
-                yield Sentence(self.article.id, paragraph, sent)
+    def sentences(self) -> tuple[Sentence, ...]:
+        return self._sentences
+
+    @cached_property
+    def _sentences(self) -> tuple[Sentence, ...]:
+        return tuple(Sentence(self.article.id, p, sent) for p in self.paragraphs for sent in p.doc.sents)
+
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [s.start for s in self._sentences]
+
+    def sentence_at(self, offset: int) -> Sentence | None:
+        i = bisect.bisect_right(self._sentence_starts, offset) - 1
+        if i >= 0 and self._sentences[i].start <= offset < self._sentences[i].end:
+            return self._sentences[i]
+        return None
+
+    def sentences_before(self, offset: int, count: int) -> tuple[Sentence, ...]:
+        """The ``count`` sentences starting before ``offset`` (the one holding it included), in order."""
+        i = bisect.bisect_left(self._sentence_starts, offset)
+        return self._sentences[max(0, i - count) : i]
+
+    @cached_property
+    def _paragraph_starts(self) -> list[int]:
+        return [p.start for p in self.paragraphs]
 
     def paragraph_at(self, offset: int) -> Paragraph | None:
-        for paragraph in self.paragraphs:
-            if paragraph.start <= offset < paragraph.end:
-                return paragraph
+        i = bisect.bisect_right(self._paragraph_starts, offset) - 1
+        if i >= 0 and self.paragraphs[i].start <= offset < self.paragraphs[i].end:
+            return self.paragraphs[i]
         return None
 
     def offsets(self, paragraph: Paragraph, span: SpacySpan) -> tuple[int, int]:

@@ -95,6 +95,10 @@ def normalise_expression(text: str) -> str:
 def resolve_date(expression: str, published: dt.date | None, *, future: bool = False) -> Resolved | None:
     """The ISO date an expression denotes at its own precision, or None when it is not a date, or
     when it is relative and the published date is unknown."""
+    if re.match(
+        r"(?i)^\s*(?:in |over |during |for )?the (?:last|past) (?:year|month|week|decade)\b", expression
+    ):
+        return None  # "in the last year": the past twelve months, a span rather than a date
     text = normalise_expression(expression)
     if not text or (_DURATION.match(text) and "ago" not in text):
         return None
@@ -169,17 +173,23 @@ def _weekday_or_night(text: str, published: dt.date, future: bool) -> Resolved |
 
 
 def _future_context(ent: SpacySpan) -> bool:
-    """Whether the clause governing a date speaks of the future ("will meet on Monday", "the
-    election on Dec. 12 is expected", "is scheduled for February")."""
-    for token in [ent.root, *ent.root.ancestors]:
-        for word in [token, *token.children]:
-            if word.lower_ in {"will", "'ll", "shall", "wo"} and word.dep_ in {"aux", "auxpass"}:
-                return True
-            if word.lemma_.lower() in {"schedule", "plan", "expect", "due", "upcoming", "slate"}:
-                return True
-        if token.dep_ == "ROOT":
-            break
-    return any(t.lower_ in {"next", "upcoming", "coming"} for t in ent)
+    """Whether the verb governing a date speaks of the future ("will meet on Monday", "is
+    scheduled for February", "runs until Jan. 15"). Only the first verb above the date counts:
+    "… in its December projections, and expects …" is about a past December."""
+    verb = next((t for t in [ent.root, *ent.root.ancestors] if t.pos_ in {"VERB", "AUX"}), None)
+    if any(t.lower_ in {"next", "upcoming", "coming"} for t in ent):
+        return True
+    if ent.root.head.lower_ in {"until", "till", "through"} and (
+        verb is None or verb.tag_ not in {"VBD", "VBN"}
+    ):
+        return True
+    if verb is None:
+        return False
+    if verb.lemma_.lower() in {"schedule", "plan", "slate"} and verb.tag_ == "VBN":
+        return True  # "is scheduled for", "was planned for" still points ahead of its clause
+    return any(
+        c.lower_ in {"will", "'ll", "shall", "wo"} and c.dep_ in {"aux", "auxpass"} for c in verb.children
+    )
 
 
 # Full dates the small model splits ("Friday, Sep 10, 2010" → "Friday" + "10, 2010").
@@ -192,7 +202,10 @@ _FULL_DATE = re.compile(
     + _MONTH
     + r",?\s+\d{4})\b"
 )
-_NIGHT_EXPRESSION = re.compile(r"(?i)^(?:last night|tonight|this (?:morning|afternoon|evening)|overnight)$")
+_NIGHT_EXPRESSION = re.compile(
+    r"(?i)^(?:last night|tonight|this (?:morning|afternoon|evening)|overnight|"
+    r"(?:(?:last|this|next)\s+)?" + _WEEKDAY + r"\s+(?:morning|afternoon|evening|night))$"
+)
 _MAY_AS_MONTH = re.compile(
     r"(?i)(?:\b(?:in|on|since|by|until|last|next|this|early|late|mid|of|from|through)\s+|-)$"
 )
@@ -295,7 +308,7 @@ def build_timeline(
         if expression.value is None or expression.precision == "week":
             continue
         article = by_article[expression.article_id]
-        sentence = next((s for s in article.sentences() if s.start <= expression.start < s.end), None)
+        sentence = article.sentence_at(expression.start)
         if sentence is None:
             continue
         start, end = sentence.start, sentence.end

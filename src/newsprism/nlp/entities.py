@@ -68,6 +68,9 @@ TITLE_OBJECTS = frozenset(
 # sentence-initial or headline word more often than a name; 5.3 keeps "China" (5.1), "Europe"
 # (5.0) and "Trump" (4.9). Places and nationalities are exempt.
 COMMON_WORD_ZIPF = 5.3
+# A surname is searched on its own only when it is rarer than this as an English word: "Lopez"
+# (3.3) and "Blinken" (2.2) are, "Brown" (4.6) and "Rice" (4.5) are not.
+SURNAME_WORD_ZIPF = 4.0
 
 
 @cache
@@ -141,10 +144,18 @@ def _role_phrase(ent: SpacySpan, start: int, end: int) -> list[tuple[int, int]]:
     ranges: list[tuple[int, int]] = []
 
     def accept(lo: int, hi: int, *, names_inside: bool = False) -> None:
-        while lo < hi and (doc[lo].is_punct or doc[lo].lower_ in _DETERMINERS):
+        # Not "whose chair", not "chief executive, Dr.", not "… Communist Party of China (CPC".
+        while lo < hi and (
+            doc[lo].is_punct or doc[lo].lower_ in _DETERMINERS or doc[lo].tag_ in {"WP$", "WDT", "WP"}
+        ):
             lo += 1
-        while hi > lo and doc[hi - 1].is_punct:
+        while hi > lo and (doc[hi - 1].is_punct or fold(doc[hi - 1].text).strip(".") in HONORIFICS):
             hi -= 1
+        opened = [i for i in range(lo, hi) if doc[i].text == "("]
+        if opened and not any(doc[i].text == ")" for i in range(opened[-1], hi)):
+            hi = opened[-1]
+            while hi > lo and doc[hi - 1].is_punct:
+                hi -= 1
         if 0 < hi - lo <= MAX_ROLE_TOKENS and any(doc[i].lower_ in words for i in range(lo, hi)):
             # Another person's name inside means the parse joined two people, unless the role is
             # set off by punctuation ("head of the Center … named after E.M. Primakov RAS").
@@ -568,7 +579,17 @@ def _canonical_name(cluster: Cluster, mentions: list[RawMention]) -> str:
         totals.update(counts)
     # An acronym names the entity only when nothing spells it out ("Communist Party of China", not "CPC").
     spelled = [n for n in totals if not (n.replace(".", "").isupper() and " " not in n)] or list(totals)
-    return min(spelled, key=lambda name: (-votes[name], -totals[name], -len(name), name))
+    # Ties (one article each) go to the spelling whose surname the other mentions share:
+    # "Christine Lagarde" over a one-off "Christine Largarde" when "Lagarde" recurs alone.
+    surnames = Counter(
+        name_tokens(mentions[i].text)[-1] for i in cluster.mentions if name_tokens(mentions[i].text)
+    )
+
+    def support(name: str) -> int:
+        tokens = name_tokens(name)
+        return surnames[tokens[-1]] if tokens else 0
+
+    return min(spelled, key=lambda name: (-votes[name], -support(name), -totals[name], -len(name), name))
 
 
 def _display(text: str) -> str:
@@ -582,17 +603,29 @@ def _display(text: str) -> str:
 def _find_again(
     clusters: list[Cluster], mentions: list[RawMention], annotated: Sequence[AnnotatedArticle]
 ) -> None:
-    """Add mentions the model missed: every other occurrence of a person's or organisation's
-    spelling already seen in the story (word-bounded, capitalised as seen, outside other mentions)."""
+    """Add mentions the model missed: every other occurrence of a spelling already seen in the
+    story, and of a person's surname on its own (word-bounded, capitalised, outside other mentions).
+    A surname shared by two people goes to the one named last before it in that article."""
     taken: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for m in mentions:
         taken[m.article_id].append((m.start, m.end))
-    by_surface: dict[str, int] = {}
+    by_surface: dict[str, list[int]] = defaultdict(list)
     for c_index, cluster in enumerate(clusters):
         for i in cluster.mentions:
             surface = mentions[i].text
-            if len(surface) >= 3 and surface[0].isupper() and mentions[i].label not in {"NORP"}:
-                by_surface.setdefault(surface, c_index)
+            usable = len(surface) >= 3 and surface[0].isupper() and mentions[i].label not in {"NORP"}
+            if usable and c_index not in by_surface[surface]:
+                by_surface[surface].append(c_index)
+        for tokens in cluster.full_names:
+            surname = _written_surname(cluster, mentions, tokens[-1])
+            # A surname that is also a common word ("Brown", "Rice", "May") is not searched alone.
+            rare = (
+                bool(surname)
+                and len(surname or "") >= 3
+                and _zipf((surname or "").lower()) < SURNAME_WORD_ZIPF
+            )
+            if surname and rare and c_index not in by_surface[surname]:
+                by_surface[surname].append(c_index)
     if not by_surface:
         return
     pattern = re.compile(
@@ -605,10 +638,20 @@ def _find_again(
             start, end = match.span()
             if any(s < end and start < e for s, e in taken[article.id]):
                 continue
-            c_index = by_surface[match.group(1)]
+            candidates = [clusters[c] for c in by_surface[match.group(1)]]
             mentions.append(RawMention(article.id, start, end, match.group(1), "", via="alias"))
-            clusters[c_index].mentions.append(len(mentions) - 1)
+            chosen = _nearest_person(candidates, mentions, len(mentions) - 1)
+            chosen.mentions.append(len(mentions) - 1)
             taken[article.id].append((start, end))
+
+
+def _written_surname(cluster: Cluster, mentions: list[RawMention], folded: str) -> str | None:
+    """The surname as the articles write it ("López"), from the cluster's own full-name mentions."""
+    for i in cluster.mentions:
+        words = mentions[i].text.split()
+        if len(words) >= 2 and fold(words[-1]).strip("'-") == folded and words[-1][:1].isupper():
+            return words[-1]
+    return None
 
 
 def _role_mentions(

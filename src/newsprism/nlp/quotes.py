@@ -45,10 +45,13 @@ DOCUMENT_NOUNS = frozenset(
     "statement release readout reading minutes email letter tweet post transcript communique communiqué "
     "report document memo notice declaration".split()
 )
+# "the expert added" continues the previous quote's named speaker within this many characters.
+DEFINITE_ROLE_WINDOW = 600
 # How far back a quote standing alone may inherit the previous quote's speaker (the usual run of
 # quote paragraphs after one attribution).
 INHERIT_SPEAKER_CHARS = 700
-MIN_QUOTE_WORDS = 4  # shorter quoted phrases are mostly scare quotes or names ("red lines", “low point”)
+MIN_QUOTE_WORDS = 4
+MAX_QUOTE_PARAGRAPHS = 8  # a quote reopened paragraph after paragraph, the print convention  # shorter quoted phrases are mostly scare quotes or names ("red lines", “low point”)
 # Two quotes of one statement share this share of content words (lemmas, stop words dropped; the
 # overlap coefficient |A∩B| / min(|A|,|B|)) and at least MIN_SHARED_WORDS of them. Character-level
 # ratios put unrelated sentences of one speaker on one topic at 54–65, as high as real
@@ -59,6 +62,7 @@ MIN_QUOTE_WORDS = 4  # shorter quoted phrases are mostly scare quotes or names (
 SAME_STATEMENT_WITH_SPEAKER = 0.5
 SAME_STATEMENT_WITHOUT_SPEAKER = 0.75
 MIN_SHARED_WORDS = 3
+SAME_WORDING_MIN_SHARED = 6
 _PERSONAL_PRONOUNS = frozenset({"he", "she", "they", "i", "we"})
 _OPENERS = {"“": "”", "«": "»", "„": "“”", "‘": "’", '"': '"', "'": "'", "‹": "›"}
 
@@ -119,32 +123,47 @@ def direct_quote_ranges(text: str) -> list[tuple[int, int]]:
         para_end = n if para_end < 0 else para_end
         close = _closing_at(text, c, i, para_end)
         start = i + 1
-        while close is None:
-            # Unclosed at the paragraph's end: continues if the next paragraph opens with the same mark.
+        continued = 0
+        while close is None and continued < MAX_QUOTE_PARAGRAPHS:
+            # Unclosed at the paragraph's end: continues if the next paragraph opens with the same
+            # mark and some later paragraph closes it; a mark never closed is not a quote (it would
+            # swallow the rest of the article).
             nxt = para_end
             while nxt < n and text[nxt].isspace():
                 nxt += 1
-            if nxt < n and text[nxt] == c:
-                para_end = text.find("\n", nxt)
-                para_end = n if para_end < 0 else para_end
-                close = _closing_at(text, c, nxt, para_end)
-                if close is None and para_end >= n:
-                    close = para_end
-                continue
-            break
+            if nxt >= n or text[nxt] != c:
+                break
+            para_end = text.find("\n", nxt)
+            para_end = n if para_end < 0 else para_end
+            close = _closing_at(text, c, nxt, para_end)
+            continued += 1
         if close is None:
             i += 1
             continue
         content_start, content_end = start, close
         while content_end > content_start and text[content_end - 1].isspace():
             content_end -= 1
-        words = text[content_start:content_end].split()
-        if len(words) >= MIN_QUOTE_WORDS and not _looks_like_title(words):
+        content = text[content_start:content_end]
+        if _is_quote(content, c):
             found.append((content_start, content_end))
             i = close + 1
         else:
             i += 1
     return found
+
+
+def _is_quote(content: str, opener: str) -> bool:
+    """Words someone said, not a scare-quoted phrase or a title: four words or more, or a short
+    full utterance ending in punctuation inside the marks ("It's very good," said …). Straight
+    single quotes double as apostrophes ("Rock 'n' roll", "the '90s"), so they must hold a
+    punctuated utterance with no other apostrophe opening inside."""
+    words = content.split()
+    if _looks_like_title(words):
+        return False
+    ends_utterance = content[-1:] in ".,!?"
+    if opener == "'" and (not ends_utterance or re.search(r"(?:^|\s)'", content)):
+        return False
+    return len(words) >= MIN_QUOTE_WORDS or (len(words) >= 3 and ends_utterance)
 
 
 def _looks_like_title(words: list[str]) -> bool:
@@ -166,11 +185,22 @@ def _tokens_outside(sent: SpacySpan, paragraph: Paragraph, ranges: Sequence[tupl
 
 
 def _speaker_from_subject(
-    article: AnnotatedArticle, paragraph: Paragraph, verb: Token, entities: EntityIndex, before: int
+    article: AnnotatedArticle,
+    paragraph: Paragraph,
+    verb: Token,
+    entities: EntityIndex,
+    before: int,
+    quotes: Sequence[tuple[int, int]] = (),
 ) -> Speaker | None:
-    subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    def outside(token: Token) -> bool:  # "“Hope this meeting …,” tweeted X": "Hope" is quoted text
+        at = paragraph.start + token.idx
+        return not any(s <= at < e for s, e in quotes)
+
+    subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"} and outside(c)]
     if not subjects and verb.dep_ in {"conj", "advcl"} and verb.head.pos_ in {"VERB", "AUX"}:
-        subjects = [c for c in verb.head.children if c.dep_ == "nsubj"]  # "…, he smiled and said"
+        subjects = [
+            c for c in verb.head.children if c.dep_ == "nsubj" and outside(c)
+        ]  # "…, he smiled and said"
     if not subjects:
         agents = [c for c in verb.children if c.dep_ == "agent"]
         subjects = [g for a in agents for g in a.children if g.dep_ == "pobj"]
@@ -188,16 +218,23 @@ def _speaker_from_phrase(
         if head.lower_ in {"they", "we", "i"}:
             return None
         return _antecedent(article, entities, paragraph.start + head.idx)
-    if head.pos_ == "PRON":
-        return None
+    if head.pos_ == "PRON" or not any(c.isalpha() for c in head.text):
+        return None  # "according to […]": the parse made punctuation the object
+    doc = head.doc
+    if head.lower_ in DOCUMENT_NOUNS:
+        # "Wang Yi's statement confirms …": the statement's owner speaks.
+        owners = [c for c in head.children if c.dep_ == "poss" and c.pos_ != "PRON"]
+        if owners:
+            head = owners[0]
     head_start = paragraph.start + head.idx
     entity = entities.entity_at(article.id, head_start, head_start + len(head.text))
     lo, hi = head.left_edge.i, head.right_edge.i + 1
-    doc = head.doc
     # The subject phrase without a trailing appositive clause longer than the name itself.
     while hi > lo and (doc[hi - 1].is_punct or doc[hi - 1].dep_ == "cc"):
         hi -= 1
-    if hi - lo > 14:
+    while lo < hi and doc[lo].is_punct:
+        lo += 1
+    if hi - lo > 14 or not lo <= head.i < hi:
         lo, hi = max(lo, head.i - 6), head.i + 1
     start, end = paragraph.start + doc[lo].idx, paragraph.start + doc[hi - 1].idx + len(doc[hi - 1].text)
     span = Span(article_id=article.id, start=start, end=end, text=article.text[start:end])
@@ -205,7 +242,8 @@ def _speaker_from_phrase(
         entity = None  # "the American reiterated": a nationality is a description, not the speaker
     if entity is None:
         entity = entities.holder_of_role(article.id, span.text)
-    if entity is None and head.lower_ in ORGANISATION_NOUNS and doc[lo].lower_ == "the":
+    words = fold(span.text).split()
+    if entity is None and len(words) == 2 and words[0] == "the" and head.lower_ in ORGANISATION_NOUNS:
         # "the group said", "the company said": the organisation named last before.
         entity = entities.last_of_type_before(article.id, head_start, ("ORG",))
     if entity is not None:
@@ -221,7 +259,7 @@ def _antecedent(article: AnnotatedArticle, entities: EntityIndex, offset: int) -
     ("When President Ashraf Ghani announced …, he said") or the two before, when that subject is
     a person or a person described by role ("The top Chinese diplomat told … He also stressed …");
     failing that, the person mentioned last."""
-    sentences = [s for s in article.sentences() if s.start < offset][-3:]
+    sentences = article.sentences_before(offset, 3)
     for sentence in reversed(sentences):
         subjects = [
             t
@@ -265,12 +303,17 @@ def _according_to(tokens: Iterable[Token]) -> Token | None:
     return None
 
 
-def _speech_verb(tokens: Sequence[Token]) -> Token | None:
+def _speech_verb(tokens: Sequence[Token], near: tuple[int, int] | None = None) -> Token | None:
+    """The speech verb among ``tokens``: one with a subject if any ("…,” Blinken said at a press
+    conference …), the nearest to the quote (``near``: its paragraph offsets) when several qualify."""
     verbs = [t for t in tokens if t.lemma_.lower() in SPEECH_VERBS and t.pos_ in {"VERB", "AUX"}]
-    # Prefer a verb with a subject: "…,” Blinken said at a press conference …
     with_subject = [v for v in verbs if any(c.dep_ in {"nsubj", "nsubjpass", "agent"} for c in v.children)]
     chosen = with_subject or verbs
-    return chosen[0] if chosen else None
+    if not chosen:
+        return None
+    if near is None:
+        return chosen[0]
+    return min(chosen, key=lambda v: min(abs(v.idx - near[0]), abs(v.idx - near[1])))
 
 
 def _sentences_over(paragraph: Paragraph, start: int, end: int) -> list[SpacySpan]:
@@ -302,9 +345,9 @@ def _speaker_of_direct(
         for sent in sentences:
             outside = _tokens_outside(sent, paragraph, all_quotes)
             # A speech verb first: "“…,” he told settler leaders, according to a statement".
-            verb = _speech_verb(outside)
+            verb = _speech_verb(outside, near=(start - paragraph.start, end - paragraph.start))
             if verb is not None:
-                speaker = _speaker_from_subject(article, paragraph, verb, entities, start)
+                speaker = _speaker_from_subject(article, paragraph, verb, entities, start, all_quotes)
                 if speaker:
                     return speaker, verb.text
             accord = _according_to(outside)
@@ -358,9 +401,11 @@ def _speaker_nearby(
         and start - previous.end <= INHERIT_SPEAKER_CHARS
     ):
         return previous.speaker, "continued"
-    earlier = [s for s in article.sentences() if s.end <= start and start - s.end <= INHERIT_SPEAKER_CHARS][
-        -2:
-    ]
+    earlier = [
+        s
+        for s in article.sentences_before(start, 3)
+        if s.end <= start and start - s.end <= INHERIT_SPEAKER_CHARS
+    ][-2:]
     for sentence in reversed(earlier):
         verb = _speech_verb(list(sentence.span))
         if verb is not None:
@@ -430,6 +475,77 @@ def _reported(
                     yield FoundQuote(start, end, "reported", speaker, "according to")
 
 
+def _continue_definite_roles(found: list[FoundQuote], entities: EntityIndex) -> list[FoundQuote]:
+    """News style names a speaker once and then calls them by role: "Alexei Maslov told Sputnik
+    that … . The expert added that …". A definite role speaker ("the expert", "the American
+    diplomat") takes the named person who spoke in the quote just before, close by."""
+    previous: FoundQuote | None = None
+    for quote in found:
+        speaker = quote.speaker
+        if (
+            speaker is not None
+            and speaker.entity_id is None
+            and previous is not None
+            and previous.speaker is not None
+            and previous.speaker.entity_id is not None
+            and quote.start - previous.end <= DEFINITE_ROLE_WINDOW
+            and _definite_role(speaker.name)
+            and _qualifiers_agree(speaker.name, previous.speaker, entities)
+        ):
+            quote.speaker = previous.speaker.model_copy(update={"span": speaker.span, "role": speaker.name})
+            quote.cue = quote.cue or "continued"
+        previous = quote
+    return found
+
+
+# A nationality in a role ("the American diplomat") must match the person's recorded roles.
+_NATIONALITY_FORMS = {
+    "american": ("american", "us", "u s", "united states"),
+    "us": ("american", "us", "u s", "united states"),
+    "chinese": ("chinese", "china"),
+    "russian": ("russian", "russia"),
+    "british": ("british", "uk", "britain"),
+}
+
+
+def _qualifiers_agree(phrase: str, speaker: Speaker, entities: EntityIndex) -> bool:
+    """ "the Chinese expert" may continue a speaker only if nothing in the phrase contradicts what
+    the articles say of them: capitalised qualifiers must appear in the person's roles."""
+    written = phrase.split()[1:-1]
+    qualifiers = [fold(w) for w in written if w[:1].isupper()]
+    if not qualifiers:
+        return True
+    if speaker.entity_id is None:
+        return False
+    roles = " " + " ".join(fold(r.text) for r in entities.by_id(speaker.entity_id).roles) + " "
+    return all(any(f" {form} " in roles for form in _NATIONALITY_FORMS.get(q, (q,))) for q in qualifiers)
+
+
+def _definite_role(phrase: str) -> bool:
+    words = fold(phrase).split()
+    return 2 <= len(words) <= 5 and words[0] == "the" and words[-1] in role_words()
+
+
+def _without_overlaps(reported: list[FoundQuote]) -> list[FoundQuote]:
+    """One reported statement found twice ("X said the city … , according to a memo" yields a
+    said-clause and an according-to clause): keep the one whose speaker is a known entity, then
+    the one introduced by a verb, then the shorter."""
+
+    def rank(q: FoundQuote) -> tuple[int, int, int]:
+        has_entity = q.speaker is not None and q.speaker.entity_id is not None
+        return (0 if has_entity else 1, 1 if q.cue == "according to" else 0, q.end - q.start)
+
+    kept: list[FoundQuote] = []
+    for quote in sorted(reported, key=rank):
+        if not any(
+            min(quote.end, k.end) - max(quote.start, k.start)
+            > 0.5 * min(quote.end - quote.start, k.end - k.start)
+            for k in kept
+        ):
+            kept.append(quote)
+    return kept
+
+
 def _overlaps_direct(start: int, end: int, direct: Sequence[tuple[int, int]]) -> bool:
     for s, e in direct:
         overlap = min(end, e) - max(start, s)
@@ -462,9 +578,10 @@ def extract_quotes(annotated: Sequence[AnnotatedArticle], entities: EntityIndex)
             quote = FoundQuote(start, end, "direct", speaker, cue)
             found.append(quote)
             previous = quote
-        found.extend(_reported(article, direct, entities))
+        found.extend(_without_overlaps(list(_reported(article, direct, entities))))
         seen: set[tuple[int, int]] = set()
-        for q in sorted(found, key=lambda q: (q.start, q.end)):
+        found = _continue_definite_roles(sorted(found, key=lambda q: (q.start, q.end)), entities)
+        for q in found:
             if (q.start, q.end) in seen:
                 continue
             seen.add((q.start, q.end))
@@ -520,12 +637,14 @@ def same_statement(
     """Two articles quoting one statement, possibly in other words or another translation.
     ``keys`` are the two speakers' keys when the caller has them already."""
     key_a, key_b = keys if keys is not None else (_speaker_key(a), _speaker_key(b))
-    if key_a and key_b and key_a != key_b:
-        return False
     shared = len(words_a & words_b)
     if shared < MIN_SHARED_WORDS:
         return False
     overlap = shared / min(len(words_a), len(words_b))
+    if key_a and key_b and key_a != key_b:
+        # The same long wording credited to different speakers (the statement's issuer vs its
+        # spokesman, or a misattribution the comparison stage will show) is still one statement.
+        return shared >= SAME_WORDING_MIN_SHARED and overlap >= SAME_STATEMENT_WITHOUT_SPEAKER
     threshold = SAME_STATEMENT_WITH_SPEAKER if key_a and key_b else SAME_STATEMENT_WITHOUT_SPEAKER
     return overlap >= threshold
 
