@@ -116,3 +116,15 @@ def test_the_same_statement_in_two_outlets_shares_a_group() -> None:
     assert other.group_id is None
     for quote in quotes:
         assert quote.text  # every quote is an exact view (checked against the text below)
+
+
+def test_a_pull_quote_printed_without_quotation_marks() -> None:
+    quotes = _quotes(
+        "Economist Maria Chen of Harbor Bank spoke to reporters after the rate decision on Tuesday.\n\n"
+        "Prices will keep rising until the supply chains recover. Maria Chen Chief Economist, Harbor Bank\n\n"
+        "The bank kept its main rate unchanged."
+    )
+    pull = _one(quotes, "Prices will keep rising")
+    assert pull.kind == "direct" and pull.cue == "pull quote"
+    assert pull.text == "Prices will keep rising until the supply chains recover."
+    assert pull.speaker is not None and pull.speaker.name == "Maria Chen"

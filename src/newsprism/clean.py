@@ -416,6 +416,8 @@ def _mark_tail(blocks: list[_Block]) -> None:
 _CAMEL_GLUE = re.compile(r"\b([A-Za-z]*[a-z]{2,})([A-Z][a-z]{1,})\b")
 _LOWER_TOKEN = re.compile(rf"\b([A-Z]?[a-z]{{{GLUE_LOWER_MIN_CHARS},}})\b")
 _SENTENCE_GLUE = re.compile(r"([a-z]{2,}[.!?][\"”’»)]?)([A-Z][a-z])")
+# A name run into an acronym that opens a title: "Anthony BlinkenUS Secretary of State".
+_ACRONYM_GLUE = re.compile(r"\b([A-Z][a-z]{2,})([A-Z]{2,4})(?=\s+[A-Z][a-z])")
 
 
 @cache
@@ -461,6 +463,10 @@ def _repair_glue(block: _Block) -> None:
             cuts.append((cut, "glued_words"))
     for match in _SENTENCE_GLUE.finditer(block.text):
         cuts.append((match.start(2), "glued_sentences"))
+    for match in _ACRONYM_GLUE.finditer(block.text):
+        left, acronym = match.groups()
+        if _zipf(left + acronym) == 0 and _zipf(acronym) >= GLUE_PART_MIN_ZIPF:
+            cuts.append((match.start(2), "glued_words"))
     if not cuts:
         return
     text = block.text

@@ -526,6 +526,57 @@ def _definite_role(phrase: str) -> bool:
     return 2 <= len(words) <= 5 and words[0] == "the" and words[-1] in role_words()
 
 
+MAX_ATTRIBUTION_WORDS = 16  # "Alexander Lomanov Head of the Center for Asia-Pacific Studies, IMEMO RAS"
+MAX_PULL_QUOTE_WORDS = 150
+_ANY_QUOTE_MARK = re.compile('[“”«»„"]')
+
+
+def _pull_quotes(
+    article: AnnotatedArticle, direct: Sequence[tuple[int, int]], entities: EntityIndex
+) -> list[FoundQuote]:
+    """Pull quotes printed without quotation marks, their attribution glued on by scraping: a
+    paragraph that ends with a person's name followed by a capitalised title ("… the whole building
+    will collapse. Alexander Lomanov Head of the Center for Asia-Pacific Studies, IMEMO RAS"). The
+    words before the name are the quote."""
+    found: list[FoundQuote] = []
+    for paragraph in article.paragraphs:
+        text = article.text[paragraph.start : paragraph.end]
+        if _ANY_QUOTE_MARK.search(text):
+            continue
+        for s, e, entity in entities.mentions_in(article.id, paragraph.start, paragraph.end):
+            if entity.type != "PERSON" or s == paragraph.start:
+                continue
+            tail = article.text[e : paragraph.end].split()
+            if not tail or len(tail) > MAX_ATTRIBUTION_WORDS or not _opens_with_title(tail):
+                continue
+            end = s
+            while end > paragraph.start and article.text[end - 1].isspace():
+                end -= 1
+            words = article.text[paragraph.start : end].split()
+            if MIN_QUOTE_WORDS <= len(words) <= MAX_PULL_QUOTE_WORDS and not _overlaps_direct(
+                paragraph.start, end, direct
+            ):
+                speaker = Speaker(
+                    name=entity.name,
+                    entity_id=entity.id,
+                    role=" ".join(tail).rstrip(" ,."),
+                    span=Span(article_id=article.id, start=s, end=e, text=article.text[s:e]),
+                )
+                found.append(FoundQuote(paragraph.start, end, "direct", speaker, "pull quote"))
+            break
+    return found
+
+
+def _opens_with_title(words: list[str]) -> bool:
+    """ "Head of the Center …", "US Secretary of State": capitalised words up to a role word."""
+    for word in words[:3]:
+        if not word[:1].isupper():
+            return False
+        if fold(word).strip(",.") in role_words():
+            return True
+    return False
+
+
 def _without_overlaps(reported: list[FoundQuote]) -> list[FoundQuote]:
     """One reported statement found twice ("X said the city … , according to a memo" yields a
     said-clause and an according-to clause): keep the one whose speaker is a known entity, then
@@ -578,6 +629,9 @@ def extract_quotes(annotated: Sequence[AnnotatedArticle], entities: EntityIndex)
             quote = FoundQuote(start, end, "direct", speaker, cue)
             found.append(quote)
             previous = quote
+        pulled = _pull_quotes(article, direct, entities)
+        found.extend(pulled)
+        direct = [*direct, *((q.start, q.end) for q in pulled)]
         found.extend(_without_overlaps(list(_reported(article, direct, entities))))
         seen: set[tuple[int, int]] = set()
         found = _continue_definite_roles(sorted(found, key=lambda q: (q.start, q.end)), entities)
