@@ -1,0 +1,55 @@
+"""Cross-outlet comparison: claims, their alignment across articles, omissions and conflicts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from newsprism.compare.align import Alignment, align_claims, omitted_claims
+from newsprism.compare.claims import Unit, split_units
+from newsprism.compare.conflicts import find_conflicts
+from newsprism.embed import Embedder
+from newsprism.model import Article, Claim, Conflict, Perspective
+from newsprism.nlp import LanguageLayer
+
+__all__ = ["Comparison", "align_claims", "compare_story", "find_conflicts", "omitted_claims", "split_units"]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    units: list[Unit]
+    alignment: Alignment
+    claims: list[Claim]
+    conflicts: list[Conflict]
+    perspectives: list[Perspective]
+
+
+def compare_story(
+    articles: Sequence[Article], language: LanguageLayer, embedder: Embedder | None = None
+) -> Comparison:
+    """Claims (shared and exclusive), conflicts, and per article its exclusive and omitted claims."""
+    units = split_units(language.annotated, language.entities, language.quotes, language.dates)
+    alignment = align_claims(units, embedder)
+    omitted = omitted_claims(alignment.claims, [a.id for a in articles])
+    perspectives = [
+        Perspective(
+            article_id=article.id,
+            outlet=article.outlet,
+            topics=[],
+            voices=[],
+            tone=None,
+            exclusive_claim_ids=[
+                c.id for c in alignment.claims if c.status == "exclusive" and c.article_ids == [article.id]
+            ],
+            omitted_claim_ids=omitted[article.id],
+            loaded_terms=[],
+        )
+        for article in articles
+    ]
+    return Comparison(
+        units=units,
+        alignment=alignment,
+        claims=alignment.claims,
+        conflicts=find_conflicts(alignment, articles, language.quotes),
+        perspectives=perspectives,
+    )

@@ -1,0 +1,165 @@
+"""Group claim units that state the same thing across articles into claims.
+
+Recall comes from sentence embeddings (translations and paraphrases land close); precision from
+agreement checks: a claim holds at most one unit per article, groups join by average linkage
+(which stops chains such as A~B~C from pulling unrelated units together), and the score adds a
+small bonus for shared entities. Thresholds were chosen on the labelled stories
+in tests/data/compare (see bench/compare_eval.py, which prints the sweep).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from newsprism.compare.claims import Unit
+from newsprism.embed import Embedder, default_embedder
+from newsprism.model import Claim
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+# Cosine of *centred* embeddings (see _centred) + ENTITY_BONUS × entity Jaccard must reach this
+# for two units to state the same thing. Raw MiniLM cosines put any two sentences of one story
+# at 0.6–0.75 (same people, same place); centred, paraphrases of one fact stay at 0.55–0.9 while
+# same-topic sentences about different facts fall to 0.1–0.45 in the sample story.
+ALIGN_THRESHOLD = 0.52
+ENTITY_BONUS = 0.05
+# A group's members must average at least this score with the group they join.
+LINK_THRESHOLD = 0.45
+# How many units the story's own mean counts for against the general-news background mean.
+BACKGROUND_WEIGHT = 30.0
+
+
+@dataclass
+class Alignment:
+    claims: list[Claim]
+    units_of: dict[str, list[Unit]]  # claim id → its units
+    similarity: dict[tuple[str, str], float]  # unit-id pair → cosine, for pairs inside a claim
+
+
+def align_claims(units: Sequence[Unit], embedder: Embedder | None = None) -> Alignment:
+    """Claims of a story: every unit belongs to exactly one claim; a claim with units from two or
+    more articles is ``shared``, else ``exclusive``. Most-supported claims first."""
+    if not units:
+        return Alignment([], {}, {})
+    embedder = embedder or default_embedder()
+    vectors = embedder.embed([u.text for u in units])
+    cosine = vectors @ vectors.T
+    centred = _centred(vectors)
+    parent = list(range(len(units)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    score = centred @ centred.T + ENTITY_BONUS * _entity_jaccard(units)
+    # Greedy average-linkage clustering with a cannot-link rule: pairs from different articles are
+    # merged best first; two groups join only if they share no article (an outlet states a fact
+    # once per claim) and their members are on average still similar enough, which stops chains.
+    candidates = [
+        (float(score[i, j]), i, j)
+        for i in range(len(units))
+        for j in range(i + 1, len(units))
+        if units[i].article_id != units[j].article_id and score[i, j] >= ALIGN_THRESHOLD
+    ]
+    candidates.sort(reverse=True)
+    members_of: dict[int, list[int]] = {i: [i] for i in range(len(units))}
+    articles_of: dict[int, set[str]] = {i: {units[i].article_id} for i in range(len(units))}
+    for _, i, j in candidates:
+        a, b = root(i), root(j)
+        if a == b or articles_of[a] & articles_of[b]:
+            continue
+        if float(score[np.ix_(members_of[a], members_of[b])].mean()) < LINK_THRESHOLD:
+            continue
+        parent[b] = a
+        members_of[a].extend(members_of.pop(b))
+        articles_of[a] |= articles_of.pop(b)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(units)):
+        groups[root(i)].append(i)
+
+    claims: list[Claim] = []
+    units_of: dict[str, list[Unit]] = {}
+    similarity: dict[tuple[str, str], float] = {}
+    for members in groups.values():
+        members.sort(key=lambda i: (units[i].article_id, units[i].start))
+        group_units = [units[i] for i in members]
+        claim_id = "c" + hashlib.sha256("|".join(u.id for u in group_units).encode()).hexdigest()[:10]
+        medoid = max(members, key=lambda i: float(cosine[i, members].mean()))
+        article_ids = list(dict.fromkeys(u.article_id for u in group_units))
+        claims.append(
+            Claim(
+                id=claim_id,
+                text=units[medoid].text,
+                support=[u.span() for u in group_units],
+                article_ids=article_ids,
+                status="shared" if len(article_ids) >= 2 else "exclusive",
+            )
+        )
+        units_of[claim_id] = group_units
+        for x in members:
+            for y in members:
+                if x < y:
+                    similarity[(units[x].id, units[y].id)] = float(cosine[x, y])
+    first_seen = {u.id: i for i, u in enumerate(units)}
+    claims.sort(key=lambda c: (-len(c.article_ids), first_seen[units_of[c.id][0].id]))
+    return Alignment(claims, units_of, similarity)
+
+
+@cache
+def _background() -> NDArray[np.float32]:
+    with resources.files("newsprism.data").joinpath("news-background.npy").open("rb") as handle:
+        background: NDArray[np.float32] = np.asarray(np.load(handle), dtype=np.float32)
+    return background
+
+
+def _centred(vectors: NDArray[np.float32]) -> NDArray[np.float32]:
+    """Vectors minus what they share with all news and with the rest of the story, renormalised:
+    the story mean, weighted by its size against a general-news background mean (so that a
+    two-sentence story is not centred on itself), is subtracted before comparing."""
+    n = len(vectors)
+    weight = n / (n + BACKGROUND_WEIGHT)
+    mean = weight * vectors.mean(axis=0) + (1 - weight) * _background()
+    shifted = vectors - mean
+    centred: NDArray[np.float32] = (
+        shifted / np.maximum(np.linalg.norm(shifted, axis=1, keepdims=True), 1e-12)
+    ).astype(np.float32)
+    return centred
+
+
+def _entity_jaccard(units: Sequence[Unit]) -> NDArray[np.float32]:
+    n = len(units)
+    matrix = np.zeros((n, n), dtype=np.float32)
+    for i in range(n):
+        a = units[i].entity_ids
+        if not a:
+            continue
+        for j in range(i + 1, n):
+            b = units[j].entity_ids
+            if b:
+                matrix[i, j] = matrix[j, i] = len(a & b) / len(a | b)
+    return matrix
+
+
+def omitted_claims(claims: Sequence[Claim], article_ids: Sequence[str]) -> dict[str, list[str]]:
+    """Per article, the shared claims that most other articles report and it does not: supported
+    by more than half of the other articles (so with three articles, by both others)."""
+    omitted: dict[str, list[str]] = {a: [] for a in article_ids}
+    others = len(article_ids) - 1
+    for claim in claims:
+        if claim.status != "shared" or len(claim.article_ids) * 2 <= others:
+            continue
+        for article_id in article_ids:
+            if article_id not in claim.article_ids:
+                omitted[article_id].append(claim.id)
+    return omitted

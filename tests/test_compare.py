@@ -1,0 +1,86 @@
+"""Claims, alignment, omissions and conflicts on short multi-outlet stories (real model, real embedder)."""
+
+from __future__ import annotations
+
+from newsprism.compare import compare_story
+from newsprism.compare.claims import split_units
+from newsprism.model import Article
+from newsprism.nlp import analyze_language, annotate
+
+from nlp_helpers import article
+
+
+def _compare(*texts: str, published: str | None = "2024-03-07"):  # type: ignore[no-untyped-def]
+    articles: list[Article] = [
+        article(f"a{i}", text, published).model_copy(update={"outlet": f"Outlet {i}"})
+        for i, text in enumerate(texts)
+    ]
+    layer = analyze_language(annotate(articles))
+    return articles, layer, compare_story(articles, layer)
+
+
+def test_units_drop_questions_and_fragments_and_keep_quotes_whole() -> None:
+    articles = [
+        article(
+            "a0",
+            "Why does the vote matter? The council approved the budget on Tuesday after a long debate. "
+            "Read more\n\n"
+            "“We did our job. The city will be better for it,” the mayor said.\n\n"
+            "At least 12 people were hurt in the crash.",
+        )
+    ]
+    layer = analyze_language(annotate(articles))
+    units = split_units(layer.annotated, layer.entities, layer.quotes, layer.dates)
+    texts = [u.text for u in units]
+    assert not any(t.endswith("?") for t in texts)
+    assert "Read more" not in texts
+    assert any(t.startswith("“We did our job. The city will be better for it,”") for t in texts)
+    crash = next(u for u in units if "12 people" in u.text)
+    (quantity,) = crash.quantities
+    assert (quantity.value, quantity.counted, quantity.approximate) == (12.0, "people", True)
+    for unit in units:
+        assert articles[0].text[unit.start : unit.end] == unit.text
+
+
+def test_the_same_fact_in_two_outlets_is_one_shared_claim() -> None:
+    _, _, comparison = _compare(
+        "A magnitude 6.1 earthquake struck Aceh province on Tuesday. Schools in the city were closed for the week.",
+        "An earthquake measuring 6.1 hit Indonesia's Aceh province on Tuesday. The president will visit the area.",
+    )
+    shared = [c for c in comparison.claims if c.status == "shared"]
+    assert len(shared) == 1
+    assert {s.article_id for s in shared[0].support} == {"a0", "a1"}
+    assert {c.status for c in comparison.claims} == {"shared", "exclusive"}
+    for claim in comparison.claims:
+        assert len({s.article_id for s in claim.support}) == len(claim.support)  # one unit per outlet
+
+
+def test_omissions_and_exclusive_claims_per_article() -> None:
+    _, _, comparison = _compare(
+        "The factory fire killed three workers on Monday. The owner was arrested later that day.",
+        "Three workers died in a fire at the factory on Monday. Police arrested the owner of the factory.",
+        "Three workers were killed when fire swept through the factory on Monday. The city declared three days of mourning for the victims.",
+    )
+    views = {p.article_id: p for p in comparison.perspectives}
+    arrested = [c for c in comparison.claims if c.article_ids == ["a0", "a1"]]
+    assert arrested and arrested[0].id in views["a2"].omitted_claim_ids
+    assert views["a2"].exclusive_claim_ids  # the days of mourning
+
+
+def test_conflicting_numbers_dates_and_negation_are_found() -> None:
+    _, _, comparison = _compare(
+        "The bus crash on Tuesday killed 7 people, police said. The two sides agreed to a ceasefire in the north.",
+        "The bus crash on Thursday killed 11 people, police said. The two sides did not agree to a ceasefire in the north.",
+    )
+    kinds = {c.kind for c in comparison.conflicts}
+    assert {"number", "date", "negation"} <= kinds
+    number = next(c for c in comparison.conflicts if c.kind == "number")
+    assert {s.value for s in number.sides} == {"7 people", "11 people"}
+
+
+def test_bounds_and_estimates_are_not_conflicts() -> None:
+    _, _, comparison = _compare(
+        "At least 12 people died in the flooding in the valley, officials said.",
+        "The flooding in the valley killed 15 people, officials said.",
+    )
+    assert not [c for c in comparison.conflicts if c.kind == "number"]
