@@ -11,6 +11,7 @@ from newsprism import __version__
 from newsprism.model import Article, Brief, Generator, StoryInfo
 
 if TYPE_CHECKING:
+    from newsprism.compare import Comparison
     from newsprism.nlp import LanguageLayer
 
 
@@ -53,9 +54,12 @@ def story_info(articles: Sequence[Article]) -> StoryInfo:
     )
 
 
-def build_brief(articles: Sequence[Article], language: LanguageLayer | None = None) -> Brief:
+def build_brief(
+    articles: Sequence[Article], language: LanguageLayer | None = None, comparison: Comparison | None = None
+) -> Brief:
     """The brief for one story's articles, oldest first (undated last, in input order), with the
-    language layer (entities, quotes, dates, timeline) when it was computed."""
+    language layer (entities, quotes, dates, timeline) and the comparison (claims, conflicts,
+    exclusive and omitted claims per article) when they were computed."""
     ordered = sorted(articles, key=lambda a: (a.published is None, a.published or ""))
     brief = Brief(
         generated_by=Generator(version=__version__), story=story_info(ordered), articles=list(ordered)
@@ -65,4 +69,9 @@ def build_brief(articles: Sequence[Article], language: LanguageLayer | None = No
         brief.quotes = language.quotes
         brief.dates = language.dates
         brief.timeline = language.timeline
+    if comparison is not None:
+        brief.claims = comparison.claims
+        brief.conflicts = comparison.conflicts
+        order = {a.id: i for i, a in enumerate(ordered)}
+        brief.perspectives = sorted(comparison.perspectives, key=lambda p: order[p.article_id])
     return brief

@@ -114,9 +114,15 @@ def _write(path: Path, content: str) -> None:
 
 def analyze(articles: Sequence[Article], *, on_annotated: Callable[[], None] | None = None) -> list[Brief]:
     """One brief per story, largest story first. The language model runs once over all articles;
-    each story's entities, quotes and timeline are then built from its own articles only."""
+    each story's entities, quotes, timeline, claims and conflicts are then built from its own
+    articles only."""
+    from newsprism.compare import compare_story
     from newsprism.nlp import analyze_language, annotate
 
     annotated = {a.id: a for a in annotate(articles, on_article=on_annotated)}
     stories = sorted(group_into_stories(articles), key=len, reverse=True)
-    return [build_brief(story, analyze_language([annotated[a.id] for a in story])) for story in stories]
+    briefs = []
+    for story in stories:
+        language = analyze_language([annotated[a.id] for a in story])
+        briefs.append(build_brief(story, language, compare_story(story, language)))
+    return briefs

@@ -16,6 +16,7 @@ def _escape(text: str) -> str:
 
 
 MAX_ENTITIES = 30  # the table lists the most mentioned; the JSON has them all
+MAX_CLAIMS = 25
 
 
 def render_markdown(brief: Brief) -> str:
@@ -30,6 +31,34 @@ def render_markdown(brief: Brief) -> str:
             lines.append(f"- {_escape(sentence.text)} [{', '.join(sentence.citations)}]")
         lines.append("")
     outlets = {a.id: a.outlet or a.id for a in brief.articles}
+    if brief.conflicts:
+        lines += ["## Where outlets disagree", ""]
+        for conflict in brief.conflicts:
+            lines.append(f"- **{conflict.kind}**: {_escape(conflict.description)}")
+            for side in conflict.sides:
+                lines.append(f"  - {_escape(outlets[side.article_id])}: “{_escape(side.text)}”")
+        lines.append("")
+    shared = [c for c in brief.claims if c.status == "shared"]
+    if shared:
+        lines += ["## Reported by several outlets", ""]
+        for claim in shared[:MAX_CLAIMS]:
+            sources = ", ".join(outlets[a] for a in claim.article_ids)
+            lines.append(f"- {_escape(claim.text)} ({_escape(sources)})")
+        if len(shared) > MAX_CLAIMS:
+            lines.append(f"\n{len(shared) - MAX_CLAIMS} more shared claims in brief.json.")
+        lines.append("")
+    if brief.perspectives:
+        lines += [
+            "## Only in one outlet, and left out",
+            "",
+            "| outlet | exclusive claims | omits shared claims |",
+            "|---|---|---|",
+        ]
+        for view in brief.perspectives:
+            lines.append(
+                f"| {_escape(outlets[view.article_id])} | {len(view.exclusive_claim_ids)} | {len(view.omitted_claim_ids)} |"
+            )
+        lines.append("")
     if brief.timeline:
         lines += ["## Timeline", ""]
         for event in brief.timeline:
