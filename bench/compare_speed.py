@@ -1,0 +1,100 @@
+"""How long comparison takes on a large story of 50 real articles.
+
+    python bench/compare_speed.py [--articles 50] [--source ecbplus|extraction]
+
+ecbplus: the largest ECB+ topics (short articles, ≈800 characters, one topic after another);
+extraction: the article bodies of the extraction benchmark (full-length news, ≈4,000 characters),
+treated as one story — the worst case for alignment, since every unit is compared with every
+unit of every other article.
+
+Times each step after annotation: claim units, embeddings, alignment (clustering), conflicts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import describe_machine
+from newsprism.compare.align import align_claims
+from newsprism.compare.claims import split_units
+from newsprism.compare.conflicts import find_conflicts
+from newsprism.embed import default_embedder
+from newsprism.model import Article
+from newsprism.nlp import analyze_language, annotate
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+class TimedEmbedder:
+    def __init__(self) -> None:
+        self.inner = default_embedder()
+        self.name = self.inner.name
+        self.seconds = 0.0
+
+    def embed(self, texts):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        vectors = self.inner.embed(texts)
+        self.seconds += time.perf_counter() - started
+        return vectors
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    parser.add_argument("--articles", type=int, default=50)
+    parser.add_argument("--source", choices=["ecbplus", "extraction"], default="extraction")
+    args = parser.parse_args()
+    if args.source == "ecbplus":
+        lines = (args.shared / "corpus" / "ecbplus.jsonl").read_text(encoding="utf-8").splitlines()
+        records = [json.loads(line) for line in lines]
+        topics = [t for t, _ in Counter(r["gold"].split("-")[0] for r in records).most_common()]
+        records.sort(key=lambda r: topics.index(r["gold"].split("-")[0]))
+        pairs = [(r["id"], r["text"]) for r in records[: args.articles]]
+        topic = "the largest ECB+ topics"
+    else:
+        lines = (args.shared / "extraction" / "ground-truth.jsonl").read_text(encoding="utf-8").splitlines()
+        bodies = [(r["id"][:12], r["articleBody"]) for r in map(json.loads, lines)]
+        pairs = [(i, text) for i, text in bodies if len(text) > 1500][: args.articles]
+        topic = "extraction-benchmark bodies"
+    articles = [
+        Article(id=i, source=i, outlet=i, domain=None, title=None, published=None, language="en", text=text)
+        for i, text in pairs
+    ]
+    print(f"machine: {describe_machine()}")
+    print(f"story: {len(articles)} articles ({topic}), {sum(len(a.text) for a in articles)} characters")
+
+    default_embedder()
+    started = time.perf_counter()
+    layer = analyze_language(annotate(articles))
+    annotated = time.perf_counter()
+    units = split_units(layer.annotated, layer.entities, layer.quotes, layer.dates)
+    split = time.perf_counter()
+    embedder = TimedEmbedder()
+    alignment = align_claims(units, embedder)
+    aligned = time.perf_counter()
+    conflicts = find_conflicts(alignment, articles, layer.quotes)
+    done = time.perf_counter()
+    shared = sum(1 for c in alignment.claims if c.status == "shared")
+    print(f"  language layer (annotation, entities, quotes, dates)  {annotated - started:6.2f} s")
+    print(
+        f"  claim units                                           {split - annotated:6.2f} s  ({len(units)} units)"
+    )
+    print(f"  embeddings                                            {embedder.seconds:6.2f} s")
+    print(
+        f"  alignment (clustering)                                {aligned - split - embedder.seconds:6.2f} s  "
+        f"({len(alignment.claims)} claims, {shared} shared)"
+    )
+    print(
+        f"  conflicts                                             {done - aligned:6.2f} s  ({len(conflicts)})"
+    )
+    print(f"  comparison total (after the language layer)           {done - annotated:6.2f} s")
+
+
+if __name__ == "__main__":
+    main()
