@@ -80,6 +80,10 @@ def _numbers(claim_id: str, a: Unit, b: Unit, outlets: dict[str, str]) -> list[S
         for qb in b.quantities:
             if not qa.counted or qa.counted != qb.counted or _consistent(qa, qb):
                 continue
+            # Two figures for one noun in a unit ("0-60 mph … 109 mph"), or a range, cannot be
+            # paired with the other side's figure with any confidence.
+            if _count(a, qa.counted) > 1 or _count(b, qb.counted) > 1 or _in_range(qa) or _in_range(qb):
+                continue
             # The same noun counted differently in two units of one claim: strong when both are exact.
             confidence = 0.9 if not (qa.approximate or qb.approximate) else 0.6
             sides = [
@@ -100,6 +104,16 @@ def _numbers(claim_id: str, a: Unit, b: Unit, outlets: dict[str, str]) -> list[S
                 )
             )
     return results
+
+
+def _count(unit: Unit, counted: str) -> int:
+    return sum(1 for q in unit.quantities if q.counted == counted)
+
+
+def _in_range(quantity: Quantity) -> bool:
+    """ "0-60 mph", "five to seven hours", "between 10 and 12": part of a range, not a figure."""
+    before = quantity.before.rstrip()
+    return before.endswith(("-", "–", "to", "and")) or bool(re.search(r"\d\s*[-–]\s*$", before))
 
 
 def _consistent(a: Quantity, b: Quantity) -> bool:
