@@ -28,6 +28,10 @@ test-fast: setup
 bench: setup
 	$(BIN)/python bench/read_clean.py
 	$(BIN)/python bench/cleaning_eval.py
+	$(BIN)/python bench/language_eval.py
+	$(BIN)/python bench/annotate_speed.py --processes 2
+	$(BIN)/python bench/compare_eval.py
+	$(BIN)/python bench/compare_speed.py
 
 lint: setup
 	$(BIN)/ruff check src tests bench

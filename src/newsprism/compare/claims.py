@@ -1,7 +1,8 @@
 """Claim-sized units of each article, with what comparison needs to know about each.
 
-A unit is a sentence, or a clause of a long sentence split at a semicolon; a direct quote that
-runs over several sentences stays whole. Units that carry no claim are dropped: questions
+A unit is a sentence, or a clause of it that states a fact of its own (a verb with its own subject,
+set off by a comma or a conjunction; a relative clause; text after a semicolon); a direct quote
+stays whole, even over several sentences. Units that carry no claim are dropped: questions
 (teasers such as "Why was the trip so important?"), fragments without a verb, and very short
 lines. Each unit keeps the entities it mentions, the numbers it states (with the noun they count),
 its resolved dates and whether its main verb is negated, so that alignment can check agreement and
@@ -10,6 +11,7 @@ conflict detection can compare values.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,8 +24,10 @@ from newsprism.nlp.entities import EntityIndex
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-MIN_UNIT_WORDS = 5
-MAX_UNIT_CHARS = 600  # longer sentences are split at semicolons when they have them
+MIN_UNIT_WORDS = 4
+_SPEECH = frozenset(
+    {"say", "tell", "add", "state", "announce", "report", "claim", "note", "confirm", "explain"}
+)
 
 _NUMBER_WORDS = {
     "one": 1,
@@ -57,6 +61,8 @@ _NUMBER_WORDS = {
     "dozen": 12,
     "dozens": 24,
 }
+# "No-one was injured", "nobody died", "never entered": the clause is negated without a "not".
+NEGATORS = frozenset({"never", "no", "no-one", "noone", "nobody", "none", "nothing", "neither", "nor"})
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "bn": 1e9}
 # Words that make a number a bound or an estimate rather than an exact figure.
 APPROXIMATE = frozenset(
@@ -135,15 +141,55 @@ def _pieces(article: AnnotatedArticle, direct: Sequence[tuple[int, int]]) -> lis
             ranges.append((start, end))
     pieces: list[tuple[int, int]] = []
     for start, end in ranges:
-        if end - start > MAX_UNIT_CHARS and not any(s < end and start < e for s, e in direct):
-            cut = start
-            for match in re.finditer(r";\s+", article.text[start:end]):
-                pieces.append((cut, start + match.start()))
-                cut = start + match.end()
-            pieces.append((cut, end))
-        else:
-            pieces.append((start, end))
-    return [_trim(article.text, s, e) for s, e in pieces if article.text[s:e].strip()]
+        cuts = sorted(set(_semicolons(article.text, start, end)) | set(_clause_cuts(article, start, end)))
+        cuts = [c for c in cuts if not any(s < c < e for s, e in direct)]
+        edges = [start, *cuts, end]
+        for lo, hi in itertools.pairwise(edges):
+            pieces.append((lo, hi))
+    return [_trim(article.text, s, e) for s, e in pieces if article.text[s:e].strip(" ,;")]
+
+
+def _semicolons(text: str, start: int, end: int) -> list[int]:
+    return [start + m.end() for m in re.finditer(r";\s+", text[start:end])]
+
+
+# A clause of its own: a verb that has its own subject (or is a relative clause) set off by a comma
+# or a coordinating word. "More than 50 firefighters tackled the blaze, which broke out on the roof"
+# states two facts; outlets often report only one of them.
+_CLAUSE_DEPS = frozenset({"relcl", "advcl", "conj", "ccomp"})
+_CLAUSE_OPENERS = frozenset({",", "and", "but", "while", "whereas", "after", "before", "when", "as"})
+MIN_CLAUSE_WORDS = 4
+
+
+def _clause_cuts(article: AnnotatedArticle, start: int, end: int) -> list[int]:
+    paragraph = article.paragraph_at(start)
+    if paragraph is None:
+        return []
+    doc = paragraph.doc
+    tokens = [t for t in doc if start <= paragraph.start + t.idx < end]
+    cuts: list[int] = []
+    for token in tokens:
+        if token.dep_ not in _CLAUSE_DEPS or token.pos_ not in {"VERB", "AUX"}:
+            continue
+        if token.dep_ == "ccomp" and token.head.lemma_.lower() in _SPEECH:
+            continue  # "X said that …" is one claim (reported speech), not two
+        own_subject = any(c.dep_ in {"nsubj", "nsubjpass"} for c in token.children) or token.dep_ == "relcl"
+        if not own_subject:
+            continue
+        first = token.left_edge
+        if first.i == 0 or first.i <= tokens[0].i:
+            continue
+        before = doc[first.i - 1]
+        if before.text not in _CLAUSE_OPENERS and first.lower_ not in _CLAUSE_OPENERS:
+            continue
+        cut = paragraph.start + (
+            before.idx if before.lower_ in {"and", "but", "while", "whereas"} else first.idx
+        )
+        left_words = len(article.text[start:cut].split())
+        right_words = len(article.text[cut:end].split())
+        if left_words >= MIN_CLAUSE_WORDS and right_words >= MIN_CLAUSE_WORDS:
+            cuts.append(cut)
+    return cuts
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -175,7 +221,7 @@ def _describe(article: AnnotatedArticle, unit: Unit) -> None:
     if root is not None:
         unit.verb = root.lemma_.lower()
         unit.negated = any(c.dep_ == "neg" for c in root.children) or any(
-            t.lower_ in {"never", "no"} and t.head == root for t in tokens
+            t.lower_ in NEGATORS and (t.head == root or t.head.head == root) for t in tokens
         )
     date_ranges = [(d.start, d.end) for d in unit.dates]
     for token in tokens:

@@ -1,10 +1,10 @@
 """Scores for claim alignment and conflict detection against tests/data/compare (see its README).
 
-Labels locate text by exact strings. Alignment is scored on pairs: every two labelled units of
-different articles either state the same fact (same labelled claim) or not; a predicted pair is
-two labelled units whose best-overlapping predicted units fall in the same predicted claim.
-Precision = right same-pairs / predicted same-pairs, recall = right same-pairs / labelled
-same-pairs. A conflict is found when a predicted conflict has a side overlapping each of two sides
+Labels locate text by exact strings. Alignment is scored on pairs of predicted units (sentences)
+of different articles: labelled "same" when one labelled claim is supported by text in both,
+predicted "same" when both sit in one predicted claim. Precision = right same-pairs / predicted
+same-pairs, recall = right same-pairs / labelled same-pairs (labelled text that no unit covers
+counts as missed). A conflict is found when a predicted conflict has a side overlapping each of two sides
 of a labelled conflict (in their articles); its kind is scored separately.
 """
 
@@ -84,6 +84,10 @@ def story_articles(story: dict[str, Any]) -> list[Article]:
     ]
 
 
+def fold_value(value: str) -> str:
+    return " ".join(value.lower().split())
+
+
 def _locate(text: str, needle: str) -> tuple[int, int] | None:
     at = text.find(needle)
     return (at, at + len(needle)) if at >= 0 else None
@@ -112,36 +116,43 @@ def evaluate_compare(
 def _score_alignment(
     story: dict[str, Any], articles: Sequence[Article], comparison: Comparison, scores: CompareScores
 ) -> None:
+    """Pairs of predicted units of different articles: labelled "same" when a labelled claim
+    supports both (a unit may carry several labelled clauses), predicted "same" when they are in
+    one predicted claim. Labelled units no predicted unit covers count as missed pairs."""
     texts = {a.id: a.text for a in articles}
     claim_of_unit = {
         u.id: claim_id for claim_id, units in comparison.alignment.units_of.items() for u in units
     }
-    units_by_article: dict[str, list[Any]] = {}
-    for unit in comparison.units:
-        units_by_article.setdefault(unit.article_id, []).append(unit)
-    labelled: list[tuple[str, str, str | None]] = []  # (article, gold claim, predicted claim or None)
+    gold_of_unit: dict[str, set[str]] = {u.id: set() for u in comparison.units}
+    missed: list[tuple[str, str]] = []  # (article, gold claim) of labelled text no unit covers
     for claim in story["claims"]:
         for support in claim["support"]:
             where = _locate(texts[support["article_id"]], support["text"])
-            predicted = None
-            if where is not None:
-                candidates = [
-                    (_overlap(where, (u.start, u.end)), u)
-                    for u in units_by_article.get(support["article_id"], [])
-                ]
-                best = max(candidates, key=lambda c: c[0], default=(0, None))
-                if best[1] is not None and best[0] >= 0.5 * (where[1] - where[0]):
-                    predicted = claim_of_unit.get(best[1].id)
-            labelled.append((support["article_id"], claim["id"], predicted))
-    for i, (article_a, gold_a, pred_a) in enumerate(labelled):
-        for article_b, gold_b, pred_b in labelled[i + 1 :]:
-            if article_a == article_b:
+            covering = [
+                u
+                for u in comparison.units
+                if where is not None
+                and u.article_id == support["article_id"]
+                and _overlap(where, (u.start, u.end)) >= 0.5 * (where[1] - where[0])
+            ]
+            for unit in covering:
+                gold_of_unit[unit.id].add(claim["id"])
+            if not covering:
+                missed.append((support["article_id"], claim["id"]))
+    units = [u for u in comparison.units if gold_of_unit[u.id]]
+    for i, a in enumerate(units):
+        for b in units[i + 1 :]:
+            if a.article_id == b.article_id:
                 continue
-            gold_same = gold_a == gold_b
-            predicted_same = pred_a is not None and pred_a == pred_b
+            gold_same = bool(gold_of_unit[a.id] & gold_of_unit[b.id])
+            predicted_same = claim_of_unit[a.id] == claim_of_unit[b.id]
             scores.same_pairs_gold += gold_same
             scores.same_pairs_predicted += predicted_same
             scores.same_pairs_right += gold_same and predicted_same
+    for article_id, claim_id in missed:
+        scores.same_pairs_gold += sum(
+            1 for u in units if u.article_id != article_id and claim_id in gold_of_unit[u.id]
+        )
 
 
 def _score_conflicts(
@@ -161,13 +172,21 @@ def _score_conflicts(
     scores.conflicts_predicted += len(predicted)
 
     def matches(found: Conflict, sides: list[tuple[str, tuple[int, int]]]) -> bool:
+        """Both labelled sides located, or one located and the other side in another article that
+        states the contradicted value (the labels pair a variant with one article; the same value
+        in a third article is the same conflict)."""
         covered = {
             article
             for article, where in sides
             for side in found.sides
             if side.article_id == article and _overlap(where, (side.start, side.end))
         }
-        return len(covered) >= 2
+        if len(covered) >= 2:
+            return True
+        if len(covered) == 1:
+            values = {fold_value(s.value) for s in found.sides}
+            return len(values) == 2
+        return False
 
     for conflict, sides in gold:
         hits = [p for p in predicted if matches(p, sides)]
