@@ -84,3 +84,14 @@ def test_bounds_and_estimates_are_not_conflicts() -> None:
         "The flooding in the valley killed 15 people, officials said.",
     )
     assert not [c for c in comparison.conflicts if c.kind == "number"]
+
+
+def test_undated_weekdays_and_ages_that_disagree_are_conflicts() -> None:
+    _, _, comparison = _compare(
+        "Roads around the store reopened on Saturday after the fire. Inmate Charles Comeaux, 49, escaped from a prison van in Texas.",
+        "Roads around the store reopened on Sunday after the fire. Inmate Charles Comeaux, 47, escaped from a prison van in Texas.",
+        published=None,
+    )
+    kinds = {c.kind: c for c in comparison.conflicts}
+    assert {s.value for s in kinds["date"].sides} == {"saturday", "sunday"}
+    assert {s.value for s in kinds["number"].sides} == {"49 age", "47 age"}

@@ -93,6 +93,7 @@ class Unit:
     negated: bool = False
     verb: str | None = None  # lemma of the main verb
     quote_ids: tuple[str, ...] = ()
+    lemmas: frozenset[str] = frozenset()  # content words (no stop words), lower-cased lemmas
 
     def span(self) -> Span:
         return Span(article_id=self.article_id, start=self.start, end=self.end, text=self.text)
@@ -216,6 +217,7 @@ def _describe(article: AnnotatedArticle, unit: Unit) -> None:
     if paragraph is None:
         return
     tokens = [t for t in paragraph.doc if unit.start <= paragraph.start + t.idx < unit.end]
+    unit.lemmas = frozenset(t.lemma_.lower() for t in tokens if t.is_alpha and not t.is_stop)
     roots = [t for t in tokens if t.dep_ == "ROOT"]
     root = roots[0] if roots else None
     if root is not None:
@@ -225,7 +227,7 @@ def _describe(article: AnnotatedArticle, unit: Unit) -> None:
         )
     date_ranges = [(d.start, d.end) for d in unit.dates]
     for token in tokens:
-        if token.like_num and token.ent_type_ not in {"DATE", "TIME", "ORDINAL"}:
+        if token.like_num and (token.ent_type_ not in {"DATE", "TIME", "ORDINAL"} or _is_age(token)):
             at = paragraph.start + token.idx
             if any(s <= at < e for s, e in date_ranges):
                 continue
@@ -252,6 +254,8 @@ def _quantity(article: AnnotatedArticle, offset: int, token: Token) -> Quantity 
                 break
     if token.text.endswith("%") or (following is not None and following.lower_ in {"%", "percent", "per"}):
         counted = "percent"
+    if not counted and _is_age(token):
+        counted = "age"  # "Comeaux, 49, escaped …": a person's age
     window = token.doc[max(0, token.i - 3) : token.i]
     approximate = any(t.lower_ in APPROXIMATE for t in window)
     start = offset + token.idx
@@ -266,6 +270,19 @@ def _quantity(article: AnnotatedArticle, offset: int, token: Token) -> Quantity 
         approximate=approximate,
         span=Span(article_id=article.id, start=start, end=end, text=article.text[start:end]),
         before=" ".join(t.text for t in window),
+    )
+
+
+def _is_age(token: Token) -> bool:
+    """ "Comeaux, 49," — a number set off by commas right after a person's name (the small model
+    tags it DATE)."""
+    doc = token.doc
+    return (
+        token.i >= 2
+        and doc[token.i - 1].text == ","
+        and doc[token.i - 2].ent_type_ == "PERSON"
+        and token.text.isdigit()
+        and 0 < int(token.text) < 120
     )
 
 

@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 
 from newsprism.compare.align import Alignment
 from newsprism.compare.claims import Quantity, Unit
-from newsprism.model import Article, Conflict, ConflictSide, Quote
+from newsprism.model import Article, Conflict, ConflictSide, DateExpression, Quote
 from newsprism.nlp.entities import fold
 
 # Two approximate figures ("about 40" / "about 42") within this relative distance agree.
@@ -147,31 +147,51 @@ def _format(quantity: Quantity) -> str:
 
 
 def _dates(claim_id: str, a: Unit, b: Unit, outlets: dict[str, str]) -> list[Scored]:
-    """The same event on different days: both units date it at day precision and the days differ."""
-    days_a = {d.value: d for d in a.dates if d.precision == "day" and d.value}
-    days_b = {d.value: d for d in b.dates if d.precision == "day" and d.value}
-    if not days_a or not days_b or set(days_a) & set(days_b) or len(days_a) > 1 or len(days_b) > 1:
-        return []
-    (va, da), (vb, db) = next(iter(days_a.items())), next(iter(days_b.items()))
-    sides = [
-        _side(a.article_id, da.start, da.end, da.text, va),
-        _side(b.article_id, db.start, db.end, db.text, vb),
-    ]
-    description = (
-        f"{outlets[a.article_id]} dates it {va} ({da.text}); {outlets[b.article_id]} {vb} ({db.text})."
-    )
-    return [
-        Scored(
-            Conflict(
-                id=_conflict_id("date", sides),
-                kind="date",
-                description=description,
-                sides=sides,
-                claim_ids=[claim_id],
-            ),
-            0.8,
+    """The same event dated differently: each unit states one date of the same kind (a day, a
+    month, a year; or, when the published date is unknown, the same kind of unresolved word such
+    as a weekday) and they differ. Resolved dates are surer than words."""
+    for kind, confidence in (("day", 0.8), ("month", 0.75), ("year", 0.75), ("weekday", 0.6)):
+        one_a, one_b = _one_date(a, kind), _one_date(b, kind)
+        if one_a is None or one_b is None:
+            continue
+        (va, da), (vb, db) = one_a, one_b
+        if va == vb:
+            return []  # they agree on the most precise date both give
+        sides = [
+            _side(a.article_id, da.start, da.end, da.text, va),
+            _side(b.article_id, db.start, db.end, db.text, vb),
+        ]
+        description = (
+            f"{outlets[a.article_id]} dates it {va} ({da.text}); {outlets[b.article_id]} {vb} ({db.text})."
         )
-    ]
+        return [
+            Scored(
+                Conflict(
+                    id=_conflict_id("date", sides),
+                    kind="date",
+                    description=description,
+                    sides=sides,
+                    claim_ids=[claim_id],
+                ),
+                confidence,
+            )
+        ]
+    return []
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _one_date(unit: Unit, kind: str) -> tuple[str, DateExpression] | None:
+    if kind == "weekday":
+        found = [(w, d) for d in unit.dates if d.value is None for w in _WEEKDAYS if w in d.text.lower()]
+    else:
+        found = [(d.value, d) for d in unit.dates if d.precision == kind and d.value]
+    values = {v for v, _ in found}
+    if len(values) != 1:
+        return None
+    value, date = found[0]
+    return str(value), date
 
 
 def _negation(claim_id: str, a: Unit, b: Unit, outlets: dict[str, str], similarity: float) -> list[Scored]:
