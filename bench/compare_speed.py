@@ -78,7 +78,7 @@ def main() -> None:
     embedder = TimedEmbedder()
     alignment = align_claims(units, embedder)
     aligned = time.perf_counter()
-    conflicts = find_conflicts(alignment, articles, layer.quotes)
+    conflicts = find_conflicts(alignment, articles, layer.quotes, layer.entities)
     done = time.perf_counter()
     shared = sum(1 for c in alignment.claims if c.status == "shared")
     print(f"  language layer (annotation, entities, quotes, dates)  {annotated - started:6.2f} s")

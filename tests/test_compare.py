@@ -95,3 +95,13 @@ def test_undated_weekdays_and_ages_that_disagree_are_conflicts() -> None:
     kinds = {c.kind: c for c in comparison.conflicts}
     assert {s.value for s in kinds["date"].sides} == {"saturday", "sunday"}
     assert {s.value for s in kinds["number"].sides} == {"49 age", "47 age"}
+
+
+def test_the_same_role_held_by_different_people_is_an_entity_conflict() -> None:
+    _, _, comparison = _compare(
+        "On Sunday, Chinese Foreign Minister Wang Yi held talks with the visiting delegation in Beijing.",
+        "On Sunday, Chinese Foreign Minister Qin Gang held talks with the visiting delegation in Beijing.",
+    )
+    entity = [c for c in comparison.conflicts if c.kind == "entity"]
+    assert entity and {s.value for s in entity[0].sides} == {"Wang Yi", "Qin Gang"}
+    assert all(s.text == "Chinese Foreign Minister" for s in entity[0].sides)

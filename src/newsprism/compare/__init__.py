@@ -50,6 +50,6 @@ def compare_story(
         units=units,
         alignment=alignment,
         claims=alignment.claims,
-        conflicts=find_conflicts(alignment, articles, language.quotes),
+        conflicts=find_conflicts(alignment, articles, language.quotes, language.entities),
         perspectives=perspectives,
     )

@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 from newsprism.compare.align import Alignment
 from newsprism.compare.claims import Quantity, Unit
 from newsprism.model import Article, Conflict, ConflictSide, DateExpression, Quote
-from newsprism.nlp.entities import fold
+from newsprism.nlp.entities import EntityIndex, fold
 
 # Two approximate figures ("about 40" / "about 42") within this relative distance agree.
 APPROXIMATE_TOLERANCE = 0.15
@@ -38,9 +38,13 @@ class Scored:
 
 
 def find_conflicts(
-    alignment: Alignment, articles: Sequence[Article], quotes: Sequence[Quote]
+    alignment: Alignment,
+    articles: Sequence[Article],
+    quotes: Sequence[Quote],
+    entities: EntityIndex | None = None,
 ) -> list[Conflict]:
     outlets = {a.id: a.outlet or a.domain or a.id for a in articles}
+    holders = _role_holders(entities) if entities is not None else {}
     found: list[Scored] = []
     for claim in alignment.claims:
         units = alignment.units_of[claim.id]
@@ -54,6 +58,7 @@ def find_conflicts(
                 found.extend(_numbers(claim.id, a, b, outlets))
                 found.extend(_dates(claim.id, a, b, outlets))
                 found.extend(_negation(claim.id, a, b, outlets, similarity))
+                found.extend(_role_holder(claim.id, a, b, outlets, holders))
     found.extend(_quote_wording(quotes, outlets, alignment))
     kept = [s for s in found if s.confidence >= MIN_CONFIDENCE]
     kept.sort(key=lambda s: -s.confidence)
@@ -157,6 +162,8 @@ def _dates(claim_id: str, a: Unit, b: Unit, outlets: dict[str, str]) -> list[Sco
         (va, da), (vb, db) = one_a, one_b
         if va == vb:
             return []  # they agree on the most precise date both give
+        if kind in {"month", "year"} and _word_before(a, da) != _word_before(b, db):
+            continue  # "since 2018" and "in 2021" anchor different things
         sides = [
             _side(a.article_id, da.start, da.end, da.text, va),
             _side(b.article_id, db.start, db.end, db.text, vb),
@@ -179,6 +186,11 @@ def _dates(claim_id: str, a: Unit, b: Unit, outlets: dict[str, str]) -> list[Sco
     return []
 
 
+def _word_before(unit: Unit, date: DateExpression) -> str:
+    words = unit.text[: date.start - unit.start].split()
+    return words[-1].lower() if words else ""
+
+
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -192,6 +204,63 @@ def _one_date(unit: Unit, kind: str) -> tuple[str, DateExpression] | None:
         return None
     value, date = found[0]
     return str(value), date
+
+
+# (article id, start, end) of a role phrase → (role key, entity id, entity name, role text)
+RoleMap = dict[tuple[str, int, int], tuple[str, str, str, str]]
+
+
+def _role_holders(entities: EntityIndex) -> RoleMap:
+    """Every role phrase the articles attach to a person, keyed by where it is written."""
+    found: RoleMap = {}
+    for entity in entities.entities:
+        if entity.type != "PERSON":
+            continue
+        for role in entity.roles:
+            words = [w for w in fold(role.text).split() if w not in {"the", "a", "an"}]
+            key = " ".join(words[-2:])  # "chinese foreign minister" and "foreign minister" compare
+            for span in role.support:
+                found[(span.article_id, span.start, span.end)] = (key, entity.id, entity.name, span.text)
+    return found
+
+
+def _role_holder(claim_id: str, a: Unit, b: Unit, outlets: dict[str, str], holders: RoleMap) -> list[Scored]:
+    """The same role held by different people in the same claim: "Chinese Foreign Minister Wang Yi
+    held talks" / "met the Chinese Foreign Minister, Qin Gang"."""
+
+    def roles_in(unit: Unit) -> dict[str, tuple[str, str, tuple[str, int, int], str]]:
+        inside: dict[str, tuple[str, str, tuple[str, int, int], str]] = {}
+        for (article_id, start, end), (key, entity_id, name, text) in holders.items():
+            if article_id == unit.article_id and unit.start <= start and end <= unit.end:
+                inside.setdefault(key, (entity_id, name, (article_id, start, end), text))
+        return inside
+
+    ra, rb = roles_in(a), roles_in(b)
+    results = []
+    for key in ra.keys() & rb.keys():
+        (id_a, name_a, where_a, text_a), (id_b, name_b, where_b, text_b) = ra[key], rb[key]
+        if id_a == id_b:
+            continue
+        sides = [
+            _side(where_a[0], where_a[1], where_a[2], text_a, name_a),
+            _side(where_b[0], where_b[1], where_b[2], text_b, name_b),
+        ]
+        description = (
+            f"{outlets[a.article_id]} names {name_a} as {text_a}; {outlets[b.article_id]} names {name_b}."
+        )
+        results.append(
+            Scored(
+                Conflict(
+                    id=_conflict_id("entity", sides),
+                    kind="entity",
+                    description=description,
+                    sides=sides,
+                    claim_ids=[claim_id],
+                ),
+                0.7,
+            )
+        )
+    return results
 
 
 def _negation(claim_id: str, a: Unit, b: Unit, outlets: dict[str, str], similarity: float) -> list[Scored]:
