@@ -187,6 +187,7 @@ class Conflict(Model):
     description: str
     sides: list[ConflictSide]
     claim_ids: list[str]
+    confidence: float | None = Field(default=None, ge=0, le=1)  # extension: how sure the detector is
 
 
 # --------------------------------------------------------------------------- perspectives and brief

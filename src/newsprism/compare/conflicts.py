@@ -64,7 +64,8 @@ def find_conflicts(
     kept.sort(key=lambda s: -s.confidence)
     unique: dict[str, Conflict] = {}
     for scored in kept:
-        unique.setdefault(scored.conflict.id, scored.conflict)
+        conflict = scored.conflict.model_copy(update={"confidence": round(scored.confidence, 2)})
+        unique.setdefault(conflict.id, conflict)
     return list(unique.values())
 
 

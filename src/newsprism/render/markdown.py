@@ -34,7 +34,8 @@ def render_markdown(brief: Brief) -> str:
     if brief.conflicts:
         lines += ["## Where outlets disagree", ""]
         for conflict in brief.conflicts:
-            lines.append(f"- **{conflict.kind}**: {_escape(conflict.description)}")
+            sure = f" (confidence {conflict.confidence:.2f})" if conflict.confidence is not None else ""
+            lines.append(f"- **{conflict.kind}**: {_escape(conflict.description)}{sure}")
             for side in conflict.sides:
                 lines.append(f"  - {_escape(outlets[side.article_id])}: “{_escape(side.text)}”")
         lines.append("")
