@@ -177,13 +177,16 @@ class Claim(Model):
     status: Literal["shared", "exclusive"]
 
 
+ConflictKind = Literal["number", "entity", "date", "quote_wording", "negation", "framing"]
+
+
 class ConflictSide(Span):
     value: str
 
 
 class Conflict(Model):
     id: str
-    kind: Literal["number", "entity", "date", "quote_wording", "negation", "framing"]
+    kind: ConflictKind
     description: str
     sides: list[ConflictSide]
     claim_ids: list[str]

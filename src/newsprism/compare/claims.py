@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from newsprism.model import DateExpression, Quote, Span
 from newsprism.nlp import AnnotatedArticle
+from newsprism.nlp.annotate import Paragraph, content_lemmas
 from newsprism.nlp.entities import EntityIndex
 
 if TYPE_CHECKING:
@@ -112,7 +113,13 @@ def split_units(
         pieces = _pieces(article, direct)
         for start, end in pieces:
             text = article.text[start:end]
-            if not _carries_claim(article, start, end, text):
+            paragraph = article.paragraph_at(start)
+            if paragraph is None:
+                continue
+            # The unit's tokens in the paragraph where it starts (a quote merged across paragraphs
+            # is described by its first paragraph).
+            tokens = [t for p, t in article.tokens_in(start, end) if p is paragraph]
+            if not _carries_claim(text, tokens):
                 continue
             unit = Unit(
                 id=f"{article.id}:{start}",
@@ -126,7 +133,7 @@ def split_units(
                     q.id for q in quotes if q.article_id == article.id and q.start < end and start < q.end
                 ),
             )
-            _describe(article, unit)
+            _describe(article, unit, paragraph, tokens)
             units.append(unit)
     return units
 
@@ -201,23 +208,15 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _carries_claim(article: AnnotatedArticle, start: int, end: int, text: str) -> bool:
+def _carries_claim(text: str, tokens: Sequence[Token]) -> bool:
     if len(text.split()) < MIN_UNIT_WORDS or text.rstrip(" ”\"'»").endswith("?"):
         return False
-    paragraph = article.paragraph_at(start)
-    if paragraph is None:
-        return False
-    tokens = [t for t in paragraph.doc if start <= paragraph.start + t.idx < end]
     return any(t.pos_ in {"VERB", "AUX"} for t in tokens)
 
 
-def _describe(article: AnnotatedArticle, unit: Unit) -> None:
-    """Numbers, main verb and negation of a unit, from the parse of its paragraph."""
-    paragraph = article.paragraph_at(unit.start)
-    if paragraph is None:
-        return
-    tokens = [t for t in paragraph.doc if unit.start <= paragraph.start + t.idx < unit.end]
-    unit.lemmas = frozenset(t.lemma_.lower() for t in tokens if t.is_alpha and not t.is_stop)
+def _describe(article: AnnotatedArticle, unit: Unit, paragraph: Paragraph, tokens: Sequence[Token]) -> None:
+    """Content words, numbers, main verb and negation of a unit, from the parse of its paragraph."""
+    unit.lemmas = content_lemmas(tokens)
     roots = [t for t in tokens if t.dep_ == "ROOT"]
     root = roots[0] if roots else None
     if root is not None:

@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 
 from newsprism.compare.align import Alignment
 from newsprism.compare.claims import Quantity, Unit
-from newsprism.model import Article, Conflict, ConflictSide, DateExpression, Quote
+from newsprism.model import Article, Conflict, ConflictKind, ConflictSide, DateExpression, Quote
 from newsprism.nlp.entities import EntityIndex, fold
 
 # Two approximate figures ("about 40" / "about 42") within this relative distance agree.
@@ -45,6 +45,7 @@ def find_conflicts(
 ) -> list[Conflict]:
     outlets = {a.id: a.outlet or a.domain or a.id for a in articles}
     holders = _role_holders(entities) if entities is not None else {}
+    roles_of: dict[str, UnitRoles] = {}  # per unit, filled as units are met
     found: list[Scored] = []
     for claim in alignment.claims:
         units = alignment.units_of[claim.id]
@@ -58,7 +59,10 @@ def find_conflicts(
                 found.extend(_numbers(claim.id, a, b, outlets))
                 found.extend(_dates(claim.id, a, b, outlets))
                 found.extend(_negation(claim.id, a, b, outlets, similarity))
-                found.extend(_role_holder(claim.id, a, b, outlets, holders))
+                for unit in (a, b):
+                    if unit.id not in roles_of:
+                        roles_of[unit.id] = _roles_in(unit, holders)
+                found.extend(_role_holder(claim.id, a, b, outlets, roles_of[a.id], roles_of[b.id]))
     found.extend(_quote_wording(quotes, outlets, alignment))
     kept = [s for s in found if s.confidence >= MIN_CONFIDENCE]
     kept.sort(key=lambda s: -s.confidence)
@@ -67,6 +71,15 @@ def find_conflicts(
         conflict = scored.conflict.model_copy(update={"confidence": round(scored.confidence, 2)})
         unique.setdefault(conflict.id, conflict)
     return list(unique.values())
+
+
+def _scored(
+    kind: ConflictKind, description: str, sides: list[ConflictSide], claim_ids: list[str], confidence: float
+) -> Scored:
+    conflict = Conflict(
+        id=_conflict_id(kind, sides), kind=kind, description=description, sides=sides, claim_ids=claim_ids
+    )
+    return Scored(conflict, confidence)
 
 
 def _conflict_id(kind: str, sides: Sequence[ConflictSide]) -> str:
@@ -97,18 +110,7 @@ def _numbers(claim_id: str, a: Unit, b: Unit, outlets: dict[str, str]) -> list[S
                 _side(b.article_id, qb.span.start, qb.span.end, qb.span.text, _format(qb)),
             ]
             description = f"{outlets[a.article_id]} gives {qa.span.text!r} where {outlets[b.article_id]} gives {qb.span.text!r}."
-            results.append(
-                Scored(
-                    Conflict(
-                        id=_conflict_id("number", sides),
-                        kind="number",
-                        description=description,
-                        sides=sides,
-                        claim_ids=[claim_id],
-                    ),
-                    confidence,
-                )
-            )
+            results.append(_scored("number", description, sides, [claim_id], confidence))
     return results
 
 
@@ -172,18 +174,7 @@ def _dates(claim_id: str, a: Unit, b: Unit, outlets: dict[str, str]) -> list[Sco
         description = (
             f"{outlets[a.article_id]} dates it {va} ({da.text}); {outlets[b.article_id]} {vb} ({db.text})."
         )
-        return [
-            Scored(
-                Conflict(
-                    id=_conflict_id("date", sides),
-                    kind="date",
-                    description=description,
-                    sides=sides,
-                    claim_ids=[claim_id],
-                ),
-                confidence,
-            )
-        ]
+        return [_scored("date", description, sides, [claim_id], confidence)]
     return []
 
 
@@ -225,18 +216,23 @@ def _role_holders(entities: EntityIndex) -> RoleMap:
     return found
 
 
-def _role_holder(claim_id: str, a: Unit, b: Unit, outlets: dict[str, str], holders: RoleMap) -> list[Scored]:
+# role key → (entity id, entity name, where the role is written, the role as written)
+UnitRoles = dict[str, tuple[str, str, tuple[str, int, int], str]]
+
+
+def _roles_in(unit: Unit, holders: RoleMap) -> UnitRoles:
+    inside: UnitRoles = {}
+    for (article_id, start, end), (key, entity_id, name, text) in holders.items():
+        if article_id == unit.article_id and unit.start <= start and end <= unit.end:
+            inside.setdefault(key, (entity_id, name, (article_id, start, end), text))
+    return inside
+
+
+def _role_holder(
+    claim_id: str, a: Unit, b: Unit, outlets: dict[str, str], ra: UnitRoles, rb: UnitRoles
+) -> list[Scored]:
     """The same role held by different people in the same claim: "Chinese Foreign Minister Wang Yi
     held talks" / "met the Chinese Foreign Minister, Qin Gang"."""
-
-    def roles_in(unit: Unit) -> dict[str, tuple[str, str, tuple[str, int, int], str]]:
-        inside: dict[str, tuple[str, str, tuple[str, int, int], str]] = {}
-        for (article_id, start, end), (key, entity_id, name, text) in holders.items():
-            if article_id == unit.article_id and unit.start <= start and end <= unit.end:
-                inside.setdefault(key, (entity_id, name, (article_id, start, end), text))
-        return inside
-
-    ra, rb = roles_in(a), roles_in(b)
     results = []
     for key in ra.keys() & rb.keys():
         (id_a, name_a, where_a, text_a), (id_b, name_b, where_b, text_b) = ra[key], rb[key]
@@ -249,18 +245,7 @@ def _role_holder(claim_id: str, a: Unit, b: Unit, outlets: dict[str, str], holde
         description = (
             f"{outlets[a.article_id]} names {name_a} as {text_a}; {outlets[b.article_id]} names {name_b}."
         )
-        results.append(
-            Scored(
-                Conflict(
-                    id=_conflict_id("entity", sides),
-                    kind="entity",
-                    description=description,
-                    sides=sides,
-                    claim_ids=[claim_id],
-                ),
-                0.7,
-            )
-        )
+        results.append(_scored("entity", description, sides, [claim_id], 0.7))
     return results
 
 
@@ -277,14 +262,11 @@ def _negation(claim_id: str, a: Unit, b: Unit, outlets: dict[str, str], similari
         f"{outlets[yes.article_id]} reports that it did {yes.verb}; {outlets[no.article_id]} that it did not."
     )
     return [
-        Scored(
-            Conflict(
-                id=_conflict_id("negation", sides),
-                kind="negation",
-                description=description,
-                sides=sides,
-                claim_ids=[claim_id],
-            ),
+        _scored(
+            "negation",
+            description,
+            sides,
+            [claim_id],
             0.5 + 0.5 * min(1.0, (similarity - NEGATION_MIN_SIMILARITY) / (1 - NEGATION_MIN_SIMILARITY)),
         )
     ]
@@ -319,18 +301,7 @@ def _quote_wording(quotes: Sequence[Quote], outlets: dict[str, str], alignment: 
                     f"{outlets[a.article_id]} and {outlets[b.article_id]} quote {speaker} in different words."
                 )
                 claim_ids = sorted({claim_of[q.id] for q in (a, b) if q.id in claim_of})
-                results.append(
-                    Scored(
-                        Conflict(
-                            id=_conflict_id("quote_wording", sides),
-                            kind="quote_wording",
-                            description=description,
-                            sides=sides,
-                            claim_ids=claim_ids,
-                        ),
-                        0.7,
-                    )
-                )
+                results.append(_scored("quote_wording", description, sides, claim_ids, 0.7))
     return results
 
 

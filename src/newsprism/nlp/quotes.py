@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from newsprism.model import Quote, Span, Speaker
-from newsprism.nlp.annotate import AnnotatedArticle, Paragraph
+from newsprism.nlp.annotate import AnnotatedArticle, Paragraph, content_lemmas
 from newsprism.nlp.entities import EntityIndex, fold, role_words
 
 if TYPE_CHECKING:
@@ -662,16 +662,8 @@ def _content_lemmas(
     by_id = {a.id: a for a in annotated}
     lemmas: dict[str, frozenset[str]] = {}
     for quote in quotes:
-        article = by_id[quote.article_id]
-        words = set()
-        for paragraph in article.paragraphs:
-            if paragraph.end <= quote.start or paragraph.start >= quote.end:
-                continue
-            for token in paragraph.doc:
-                at = paragraph.start + token.idx
-                if quote.start <= at < quote.end and token.is_alpha and not token.is_stop:
-                    words.add(token.lemma_.lower())
-        lemmas[quote.id] = frozenset(words)
+        tokens = by_id[quote.article_id].tokens_in(quote.start, quote.end)
+        lemmas[quote.id] = content_lemmas(t for _, t in tokens)
     return lemmas
 
 
