@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from newsprism.compare import compare_story
 from newsprism.compare.claims import split_units
-from newsprism.model import Article
+from newsprism.model import Article, article_labels
 from newsprism.nlp import analyze_language, annotate
 
 from nlp_helpers import article
@@ -105,3 +105,117 @@ def test_the_same_role_held_by_different_people_is_an_entity_conflict() -> None:
     entity = [c for c in comparison.conflicts if c.kind == "entity"]
     assert entity and {s.value for s in entity[0].sides} == {"Wang Yi", "Qin Gang"}
     assert all(s.text == "Chinese Foreign Minister" for s in entity[0].sides)
+
+
+def test_lengths_and_times_of_day_that_disagree_are_conflicts() -> None:
+    _, _, comparison = _compare(
+        "The two leaders held a two-hour meeting at the Great Hall on Monday. The blast happened at 3 p.m. near the station.",
+        "The two leaders held a 40-minute meeting at the Great Hall on Monday. The blast happened at 5:30 p.m. near the station.",
+    )
+    by_value = {frozenset(s.value for s in c.sides): c for c in comparison.conflicts}
+    assert by_value[frozenset({"2 h", "40 min"})].kind == "number"
+    assert by_value[frozenset({"15:00", "17:30"})].kind == "date"
+
+
+def test_times_of_day_within_an_estimate_or_in_other_zones_agree() -> None:
+    _, _, comparison = _compare(
+        "The quake struck at about 7:30 a.m. local time, killing two people in the mountain villages.",
+        "The quake struck at 7:37 a.m. local time, killing two people in the mountain villages.",
+        "The quake struck at 0737 GMT, killing two people in the mountain villages.",
+    )
+    assert not comparison.conflicts
+
+
+def test_spaced_decimals_and_bracketed_conversions_are_one_figure() -> None:
+    _, _, comparison = _compare(
+        "A 6. 1 - magnitude quake struck Aceh at a depth of 10 kilometres (6. 2 miles), the agency said.",
+        "A 6.1-magnitude quake struck Aceh at a depth of six miles, the agency said.",
+    )
+    assert not [c for c in comparison.conflicts if c.kind == "number"]
+
+
+def test_a_headline_and_its_lead_both_join_the_claim_they_state() -> None:
+    _, _, comparison = _compare(
+        "Chargers' Jamal Williams arrested for DUI\n\nChargers defensive tackle Jamal Williams was arrested early Sunday on suspicion of drunken driving.",
+        "San Diego defensive tackle Jamal Williams was arrested early on Sunday on suspicion of drunk driving, police said.",
+    )
+    claim = next(c for c in comparison.claims if len(c.support) == 3)
+    assert claim.article_ids == ["a0", "a1"]
+    assert any(s.text.startswith("Chargers' Jamal Williams arrested") for s in claim.support)
+
+
+def test_datelines_and_bylines_are_not_claims() -> None:
+    articles = [
+        article(
+            "a0",
+            "Last updated at 22:46 GMT\n\nBy Jane Roe\n\nThe champion stopped the challenger in the sixth round.",
+        )
+    ]
+    layer = analyze_language(annotate(articles))
+    texts = [u.text for u in split_units(layer.annotated, layer.entities, layer.quotes, layer.dates)]
+    assert texts == ["The champion stopped the challenger in the sixth round."]
+
+
+def test_a_bound_and_a_date_are_not_a_date_conflict() -> None:
+    _, _, comparison = _compare(
+        "Police officers would remain at the scene of the fire until Monday, police said.",
+        "Police officers would remain at the scene of the fire, police said on Saturday.",
+        published=None,
+    )
+    assert not [c for c in comparison.conflicts if c.kind == "date"]
+
+
+def test_one_office_given_to_different_people_across_the_story() -> None:
+    articles, _, comparison = _compare(
+        "Chinese Foreign Minister Wang Yi held talks with Blinken on Sunday in Beijing.",
+        "Blinken met Chinese Foreign Minister Qin Gang for seven hours. Qin accepted an invitation to Washington.",
+        "The talks with Chinese Foreign Minister Qin Gang were candid, the State Department said.",
+    )
+    (office,) = [c for c in comparison.conflicts if {s.value for s in c.sides} == {"Wang Yi", "Qin Gang"}]
+    assert office.kind == "entity"
+    assert office.description.startswith("Outlet 0 gives the office of Chinese Foreign Minister to Wang Yi")
+    assert {s.article_id for s in office.sides} == {"a0", "a1", "a2"}
+    texts = {a.id: a.text for a in articles}
+    for side in office.sides:
+        assert texts[side.article_id][side.start : side.end] == side.text
+
+
+def test_offices_of_different_countries_or_times_are_not_conflicts() -> None:
+    _, _, comparison = _compare(
+        "Russian Foreign Minister Sergei Lavrov spoke to reporters in Moscow about the talks.",
+        "Chinese Foreign Minister Qin Gang spoke to reporters in Beijing about the talks.",
+        "Former Chinese Foreign Minister Wang Yi spoke to reporters in Beijing about the talks.",
+    )
+    assert not [c for c in comparison.conflicts if c.kind == "entity"]
+
+
+def test_a_name_spelled_differently_is_reported_with_low_confidence() -> None:
+    _, _, comparison = _compare(
+        "Antony Blinken arrived in Beijing on Sunday for talks with Chinese officials.",
+        "Anthony Blinken arrived in Beijing on Sunday for talks with Chinese officials.",
+    )
+    (spelling,) = [c for c in comparison.conflicts if "spell" in c.description]
+    assert {s.value for s in spelling.sides} == {"Antony Blinken", "Anthony Blinken"}
+    assert spelling.confidence is not None and spelling.confidence < 0.6
+
+
+def test_an_unnamed_office_holder_with_another_title_is_an_entity_conflict() -> None:
+    _, _, comparison = _compare(
+        "The finance minister announced the new tax on imported cars on Friday.",
+        "The economy minister announced the new tax on imported cars on Friday.",
+    )
+    (title,) = [c for c in comparison.conflicts if c.kind == "entity"]
+    assert {s.value for s in title.sides} == {"finance minister", "economy minister"}
+
+
+def test_articles_are_labelled_by_outlet_domain_or_file() -> None:
+    one = article("a0", "text", outlet="Reuters")
+    two = article("a1", "text", outlet="Reuters")
+    three = article("a2", "text").model_copy(update={"domain": "example.org"})
+    four = article("a3", "text")
+    assert article_labels([one, two, three, four]) == {
+        "a0": "Reuters",
+        "a1": "Reuters (2)",
+        "a2": "example.org",
+        "a3": "a3.txt",
+    }

@@ -11,6 +11,8 @@ Models are pydantic so that they validate, pickle (for Ray workers) and round-tr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import PurePath
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -94,6 +96,18 @@ class Article(Model):
     content_hash: str | None = None
 
 
+def article_labels(articles: Sequence[Article]) -> dict[str, str]:
+    """How each article is named to a reader: its outlet, else its domain, else its file or URL's
+    last part; two articles with one name are told apart by a number ("Reuters", "Reuters (2)")."""
+    labels: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    for article in articles:
+        name = article.outlet or article.domain or PurePath(article.source).name or article.id
+        seen[name] = seen.get(name, 0) + 1
+        labels[article.id] = name if seen[name] == 1 else f"{name} ({seen[name]})"
+    return labels
+
+
 class Span(Model):
     article_id: str
     start: int = Field(ge=0)
@@ -122,6 +136,8 @@ class EntityRole(Model):
 
     text: str
     support: list[Span]
+    office: str | None = None  # the title without nationality or determiners: "foreign minister"
+    country: str | None = None  # the nationality or place before it, lower-cased: "chinese"
 
 
 class Entity(Model):

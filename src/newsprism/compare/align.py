@@ -90,7 +90,7 @@ def align_claims(units: Sequence[Unit], embedder: Embedder | None = None) -> Ali
     ]
     candidates.sort(reverse=True)
     members_of: dict[int, list[int]] = {i: [i] for i in range(len(units))}
-    articles_of: dict[int, set[str]] = {i: {units[i].article_id} for i in range(len(units))}
+    articles_of: dict[int, set[str]] = {i: {units[i].slot} for i in range(len(units))}
     for _, i, j in candidates:
         a, b = root(i), root(j)
         if a == b or articles_of[a] & articles_of[b]:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from newsprism.model import DateExpression, Quote, Span
 from newsprism.nlp import AnnotatedArticle
 from newsprism.nlp.annotate import Paragraph, content_lemmas
-from newsprism.nlp.entities import EntityIndex
+from newsprism.nlp.entities import EntityIndex, role_words
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -95,6 +95,17 @@ class Unit:
     verb: str | None = None  # lemma of the main verb
     quote_ids: tuple[str, ...] = ()
     lemmas: frozenset[str] = frozenset()  # content words (no stop words), lower-cased lemmas
+    # The title naming who acts when no name does: "the finance minister" in "the finance minister
+    # announced …" (lower-cased, without determiners); None when the subject is named or no title.
+    subject_title: str | None = None
+    # The article's headline (its title, or a short unpunctuated first paragraph): a claim may hold
+    # an outlet's headline and the body sentence that states the same fact.
+    headline: bool = False
+
+    @property
+    def slot(self) -> str:
+        """What a claim holds at most one unit of: an article's body, or its headline."""
+        return f"{self.article_id}#headline" if self.headline else self.article_id
 
     def span(self) -> Span:
         return Span(article_id=self.article_id, start=self.start, end=self.end, text=self.text)
@@ -133,6 +144,7 @@ def split_units(
                     q.id for q in quotes if q.article_id == article.id and q.start < end and start < q.end
                 ),
             )
+            unit.headline = paragraph is article.paragraphs[0] and _is_headline(article, paragraph)
             _describe(article, unit, paragraph, tokens)
             units.append(unit)
     return units
@@ -145,6 +157,8 @@ def _pieces(article: AnnotatedArticle, direct: Sequence[tuple[int, int]]) -> lis
         start, end = sentence.start, sentence.end
         if ranges and any(s < start < e for s, e in direct) and ranges[-1][1] >= start - 3:
             ranges[-1] = (ranges[-1][0], end)  # the quote continues: keep it whole
+        elif ranges and _split_decimal(article.text, ranges[-1][1], start):
+            ranges[-1] = (ranges[-1][0], end)  # "at around 4. 30am": a spaced decimal, not a full stop
         else:
             ranges.append((start, end))
     pieces: list[tuple[int, int]] = []
@@ -155,6 +169,10 @@ def _pieces(article: AnnotatedArticle, direct: Sequence[tuple[int, int]]) -> lis
         for lo, hi in itertools.pairwise(edges):
             pieces.append((lo, hi))
     return [_trim(article.text, s, e) for s, e in pieces if article.text[s:e].strip(" ,;")]
+
+
+def _split_decimal(text: str, end: int, start: int) -> bool:
+    return bool(re.search(r"\d\.\s?$", text[max(0, end - 3) : end])) and bool(re.match(r"\s?\d", text[start:]))
 
 
 def _semicolons(text: str, start: int, end: int) -> list[int]:
@@ -208,8 +226,28 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+# Datelines and bylines: "Last updated at 22:46 GMT", "UPDATED: 22:07 GMT, 7 July 2012", "By Jane Roe".
+_PAGE_LINE = re.compile(
+    r"^\s*(?:(?:last\s+)?(?:updated|published|posted|modified)\b|by\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}\s*(?:[,|]|$))",
+    re.IGNORECASE,
+)
+
+
+MAX_HEADLINE_WORDS = 25
+
+
+def _is_headline(article: AnnotatedArticle, paragraph: Paragraph) -> bool:
+    text = article.text[paragraph.start : paragraph.end].strip()
+    title = (article.article.title or "").strip()
+    if title and text.casefold() == title.casefold():
+        return True
+    return len(text.split()) <= MAX_HEADLINE_WORDS and not text.endswith((".", "!", "?", ":", "”", '"'))
+
+
 def _carries_claim(text: str, tokens: Sequence[Token]) -> bool:
     if len(text.split()) < MIN_UNIT_WORDS or text.rstrip(" ”\"'»").endswith("?"):
+        return False
+    if _PAGE_LINE.match(text) and len(text.split()) <= 12:
         return False
     return any(t.pos_ in {"VERB", "AUX"} for t in tokens)
 
@@ -224,21 +262,50 @@ def _describe(article: AnnotatedArticle, unit: Unit, paragraph: Paragraph, token
         unit.negated = any(c.dep_ == "neg" for c in root.children) or any(
             t.lower_ in NEGATORS and (t.head == root or t.head.head == root) for t in tokens
         )
-    date_ranges = [(d.start, d.end) for d in unit.dates]
+        unit.subject_title = _subject_title(root)
+    unit.quantities.extend(_durations_and_clock_times(article.id, unit))
+    taken = [(d.start, d.end) for d in unit.dates] + [(q.span.start, q.span.end) for q in unit.quantities]
     for token in tokens:
         if token.like_num and (token.ent_type_ not in {"DATE", "TIME", "ORDINAL"} or _is_age(token)):
             at = paragraph.start + token.idx
-            if any(s <= at < e for s, e in date_ranges):
+            if any(s <= at < e for s, e in taken):
                 continue
+            if _split_decimal_head(token):
+                continue  # "6" of "6. 1": read with its fraction below
             quantity = _quantity(article, paragraph.start, token)
             if quantity is not None:
                 unit.quantities.append(quantity)
+
+
+def _split_decimal_head(token: Token) -> bool:
+    """Some scraped and tokenised copy writes decimals with a space ("a 6. 1 - magnitude quake");
+    inside one sentence "6. 1" is a decimal, not two numbers."""
+    doc = token.doc
+    if re.fullmatch(r"\d+\.", token.text):  # tokenised as "6." + "2"
+        fraction = token.i + 1
+    elif token.text.isdigit() and token.i + 1 < len(doc) and doc[token.i + 1].text == ".":
+        token, fraction = doc[token.i + 1], token.i + 2  # tokenised as "6" + "." + "1"
+    else:
+        return False
+    return (
+        fraction < len(doc)
+        and token.whitespace_ == " "
+        and doc[fraction].text.isdigit()
+        and not doc[fraction].is_sent_start
+    )
 
 
 def _quantity(article: AnnotatedArticle, offset: int, token: Token) -> Quantity | None:
     value = _number(token.text)
     if value is None:
         return None
+    doc = token.doc
+    first = token  # where the written number starts
+    for back in (1, 2):
+        if token.i >= back and _split_decimal_head(doc[token.i - back]):
+            first = doc[token.i - back]
+            value = float(f"{first.text.rstrip('.')}.{token.text}")
+            break
     following = token.nbor(1) if token.i + 1 < len(token.doc) else None
     if following is not None and following.lower_ in _SCALES:
         value *= _SCALES[following.lower_]
@@ -255,10 +322,16 @@ def _quantity(article: AnnotatedArticle, offset: int, token: Token) -> Quantity 
         counted = "percent"
     if not counted and _is_age(token):
         counted = "age"  # "Comeaux, 49, escaped …": a person's age
-    window = token.doc[max(0, token.i - 3) : token.i]
-    approximate = any(t.lower_ in APPROXIMATE for t in window)
-    start = offset + token.idx
-    end = start + len(token.text)
+    window = doc[max(0, first.i - 3) : first.i]
+    # A figure in brackets after another is a conversion ("10 kilometres (6.2 miles)"): rounded.
+    converted = (
+        first.i > 0
+        and doc[first.i - 1].text == "("
+        and any(t.like_num for t in doc[max(0, first.i - 4) : first.i])
+    )
+    approximate = converted or any(t.lower_ in APPROXIMATE for t in window)
+    start = offset + first.idx
+    end = offset + token.idx + len(token.text)
     if counted:
         head = token.head if token.dep_ in {"nummod", "quantmod"} else None
         if head is not None and head.idx > token.idx:
@@ -269,6 +342,80 @@ def _quantity(article: AnnotatedArticle, offset: int, token: Token) -> Quantity 
         approximate=approximate,
         span=Span(article_id=article.id, start=start, end=end, text=article.text[start:end]),
         before=" ".join(t.text for t in window),
+    )
+
+
+def _subject_title(root: Token) -> str | None:
+    """ "the finance minister" when an unnamed office holder is the subject of the main verb."""
+    subjects = [c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    if len(subjects) != 1:
+        return None
+    head = subjects[0]
+    if head.pos_ != "NOUN" or head.lower_ not in role_words():
+        return None
+    phrase = [t for t in head.subtree if t.i <= head.i]
+    if any(t.pos_ == "PROPN" or t.ent_type_ == "PERSON" for t in phrase):
+        return None  # named ("Finance Minister Ana Ruiz"): who it is is compared through entities
+    words = [t.lower_ for t in phrase if t.dep_ not in {"det", "poss", "punct"}]
+    return " ".join(words) if len(words) >= 2 else None  # "the minister" alone says too little
+
+
+_NUMBER_WORD_PATTERN = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+# "a two-hour meeting", "40 minutes", "a three-day visit"; not "two days ago" (a date, not a length).
+_DURATION = re.compile(
+    rf"(?<![\w.-])(\d+(?:\.\d+)?|{_NUMBER_WORD_PATTERN}|an?)[- ](minute|hour|day|week)s?(?:-long)?\b(?!\s+ago)",
+    re.IGNORECASE,
+)
+_MINUTES = {"minute": 1, "hour": 60, "day": 1440, "week": 10080}
+# "3 p.m.", "5:30 pm", "15:00"; an hour alone ("at 3") is not a time with any certainty.
+_CLOCK = re.compile(
+    r"(?<![\w:.])(?:(\d{1,2})(?:[:.]\s?(\d{2}))?\s*([ap])\.?\s?m\b\.?|([01]?\d|2[0-3]):([0-5]\d)(?![\d:]))",
+    re.IGNORECASE,
+)
+# A zone after a time ("15:00 GMT", "3 p.m. local time") makes times in different zones incomparable.
+_ZONE = re.compile(r"\s*\(?\s*(GMT|UTC|[A-Z]{2,4}T|local time|\w+ time)\b")
+
+
+def _durations_and_clock_times(article_id: str, unit: Unit) -> list[Quantity]:
+    """Lengths of time (in minutes) and times of day (minutes after midnight, counted as
+    "clock time" plus its zone) found by pattern: the parse splits "two-hour" and tags "3 p.m." as
+    TIME, so the token rules above see neither."""
+    found: list[Quantity] = []
+    for match in _DURATION.finditer(unit.text):
+        amount = match.group(1).lower()
+        if unit.text[: match.start()].split()[-1:] in (["once"], ["twice"], ["times"], ["per"], ["every"]):
+            continue  # "three times a day" is a rate
+        value = 1.0 if amount in {"a", "an"} else _number(amount)
+        if value is None:
+            continue
+        found.append(
+            _pattern_quantity(article_id, unit, match, value * _MINUTES[match.group(2).lower()], "duration")
+        )
+    for match in _CLOCK.finditer(unit.text):
+        if match.group(3):
+            hour = int(match.group(1)) % 12 + (12 if match.group(3).lower() == "p" else 0)
+            minute = int(match.group(2) or 0)
+            if int(match.group(1)) > 12:
+                continue
+        else:
+            hour, minute = int(match.group(4)), int(match.group(5))
+        zone = _ZONE.match(unit.text, match.end())
+        counted = "clock time" + (f" {zone.group(1).lower()}" if zone else "")
+        found.append(_pattern_quantity(article_id, unit, match, float(hour * 60 + minute), counted))
+    return found
+
+
+def _pattern_quantity(
+    article_id: str, unit: Unit, match: re.Match[str], value: float, counted: str
+) -> Quantity:
+    start, end = unit.start + match.start(), unit.start + match.end()
+    before = " ".join(unit.text[: match.start()].split()[-3:])
+    return Quantity(
+        value=value,
+        counted=counted,
+        approximate=any(w.lower() in APPROXIMATE for w in before.split()),
+        span=Span(article_id=article_id, start=start, end=end, text=unit.text[match.start() : match.end()]),
+        before=before,
     )
 
 

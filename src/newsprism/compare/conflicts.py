@@ -16,14 +16,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from newsprism.compare.align import Alignment
 from newsprism.compare.claims import Quantity, Unit
-from newsprism.model import Article, Conflict, ConflictKind, ConflictSide, DateExpression, Quote
+from newsprism.model import (
+    Article,
+    Conflict,
+    ConflictKind,
+    ConflictSide,
+    DateExpression,
+    Mention,
+    Quote,
+    Span,
+    article_labels,
+)
 from newsprism.nlp.entities import EntityIndex, fold
 
 # Two approximate figures ("about 40" / "about 42") within this relative distance agree.
 APPROXIMATE_TOLERANCE = 0.15
+# "About 1:30 a.m." and "1:45 a.m." agree; "about 4.30am" and "about 6.30am" do not.
+CLOCK_TOLERANCE = 20
 # Negation is judged only between units this similar (cosine): "agreed to X" / "did not agree to X".
 NEGATION_MIN_SIMILARITY = 0.75
 # Quote wordings that differ by less than this (token-set ratio) are the same words.
@@ -43,9 +56,8 @@ def find_conflicts(
     quotes: Sequence[Quote],
     entities: EntityIndex | None = None,
 ) -> list[Conflict]:
-    outlets = {a.id: a.outlet or a.domain or a.id for a in articles}
-    holders = _role_holders(entities) if entities is not None else {}
-    roles_of: dict[str, UnitRoles] = {}  # per unit, filled as units are met
+    outlets = article_labels(articles)
+    titles = _titles_by_article(entities) if entities is not None else {}
     found: list[Scored] = []
     for claim in alignment.claims:
         units = alignment.units_of[claim.id]
@@ -59,17 +71,25 @@ def find_conflicts(
                 found.extend(_numbers(claim.id, a, b, outlets))
                 found.extend(_dates(claim.id, a, b, outlets))
                 found.extend(_negation(claim.id, a, b, outlets, similarity))
-                for unit in (a, b):
-                    if unit.id not in roles_of:
-                        roles_of[unit.id] = _roles_in(unit, holders)
-                found.extend(_role_holder(claim.id, a, b, outlets, roles_of[a.id], roles_of[b.id]))
+                found.extend(_subject_titles(claim.id, a, b, outlets))
+                found.extend(_role_in_claim(claim.id, a, b, outlets, titles))
     found.extend(_quote_wording(quotes, outlets, alignment))
+    if entities is not None:
+        found.extend(_office_holders(entities, alignment, outlets))
+        found.extend(_name_spellings(entities, outlets))
     kept = [s for s in found if s.confidence >= MIN_CONFIDENCE]
     kept.sort(key=lambda s: -s.confidence)
     unique: dict[str, Conflict] = {}
     for scored in kept:
         conflict = scored.conflict.model_copy(update={"confidence": round(scored.confidence, 2)})
-        unique.setdefault(conflict.id, conflict)
+        # One disagreement about who holds a title is reported once, by its surest finding
+        # (the story-wide one lists every article; the claim-level one two).
+        key = (
+            "entity|" + "|".join(sorted({s.value for s in conflict.sides}))
+            if conflict.kind == "entity"
+            else conflict.id
+        )
+        unique.setdefault(key, conflict)
     return list(unique.values())
 
 
@@ -109,8 +129,10 @@ def _numbers(claim_id: str, a: Unit, b: Unit, outlets: dict[str, str]) -> list[S
                 _side(a.article_id, qa.span.start, qa.span.end, qa.span.text, _format(qa)),
                 _side(b.article_id, qb.span.start, qb.span.end, qb.span.text, _format(qb)),
             ]
-            description = f"{outlets[a.article_id]} gives {qa.span.text!r} where {outlets[b.article_id]} gives {qb.span.text!r}."
-            results.append(_scored("number", description, sides, [claim_id], confidence))
+            clock = qa.counted.startswith("clock time")
+            what = "the time as " if clock else ""
+            description = f"{outlets[a.article_id]} gives {what}{qa.span.text!r} where {outlets[b.article_id]} gives {qb.span.text!r}."
+            results.append(_scored("date" if clock else "number", description, sides, [claim_id], confidence))
     return results
 
 
@@ -127,6 +149,9 @@ def _in_range(quantity: Quantity) -> bool:
 def _consistent(a: Quantity, b: Quantity) -> bool:
     if a.value == b.value:
         return True
+    if a.counted.startswith("clock time"):
+        # Times of day agree when equal, or within CLOCK_TOLERANCE minutes when one is "about".
+        return (a.approximate or b.approximate) and abs(a.value - b.value) <= CLOCK_TOLERANCE
     low, high = sorted((a.value, b.value))
     if (a.approximate or b.approximate) and high and (high - low) / high <= APPROXIMATE_TOLERANCE:
         return True
@@ -150,6 +175,18 @@ def _context(quantity: Quantity) -> str:
 
 
 def _format(quantity: Quantity) -> str:
+    if quantity.counted.startswith("clock time"):
+        zone = quantity.counted.removeprefix("clock time").strip()
+        return f"{int(quantity.value) // 60:02d}:{int(quantity.value) % 60:02d}" + (
+            f" {zone}" if zone else ""
+        )
+    if quantity.counted == "duration":
+        minutes = int(quantity.value)
+        return (
+            f"{minutes // 60} h {minutes % 60} min"
+            if minutes >= 60 and minutes % 60
+            else (f"{minutes // 60} h" if minutes >= 60 else f"{minutes} min")
+        )
     value = int(quantity.value) if quantity.value.is_integer() else quantity.value
     return f"{'~' if quantity.approximate else ''}{value} {quantity.counted}".strip()
 
@@ -167,6 +204,8 @@ def _dates(claim_id: str, a: Unit, b: Unit, outlets: dict[str, str]) -> list[Sco
             return []  # they agree on the most precise date both give
         if kind in {"month", "year"} and _word_before(a, da) != _word_before(b, db):
             continue  # "since 2018" and "in 2021" anchor different things
+        if _anchor(_word_before(a, da)) != _anchor(_word_before(b, db)):
+            continue  # "until Monday" bounds something; "on Saturday" dates it
         sides = [
             _side(a.article_id, da.start, da.end, da.text, va),
             _side(b.article_id, db.start, db.end, db.text, vb),
@@ -181,6 +220,13 @@ def _dates(claim_id: str, a: Unit, b: Unit, outlets: dict[str, str]) -> list[Sco
 def _word_before(unit: Unit, date: DateExpression) -> str:
     words = unit.text[: date.start - unit.start].split()
     return words[-1].lower() if words else ""
+
+
+_BOUNDS = frozenset({"until", "till", "by", "since", "from", "before", "after", "through"})
+
+
+def _anchor(word: str) -> str:
+    return word if word in _BOUNDS else "at"
 
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -198,55 +244,224 @@ def _one_date(unit: Unit, kind: str) -> tuple[str, DateExpression] | None:
     return str(value), date
 
 
-# (article id, start, end) of a role phrase → (role key, entity id, entity name, role text)
-RoleMap = dict[tuple[str, int, int], tuple[str, str, str, str]]
+# Titles many people hold at once: two different "spokesmen" or "senators" are no contradiction.
+SHARED_TITLES = frozenset(
+    "spokesman spokeswoman spokesperson official officials senator lawmaker representative congressman "
+    "congresswoman analyst expert professor researcher diplomat envoy adviser advisor aide officer member "
+    "mp deputy colleague counterpart founder leader head director chief minister ministers secretary "
+    "ambassador".split()
+)
+# Words that put a title in another time ("former foreign minister", "the new mayor").
+OTHER_TIME = frozenset(
+    "former ex then late new incoming outgoing acting interim previous past future".split()
+)
+# Nationality words and short forms that name one country, so "US" and "American" compare equal.
+_COUNTRY = {
+    "american": "us",
+    "united states": "us",
+    "usa": "us",
+    "u.s.": "us",
+    "us": "us",
+    "chinese": "china",
+    "china’s": "china",
+    "china's": "china",
+    "russian": "russia",
+    "russia’s": "russia",
+    "russia's": "russia",
+    "british": "uk",
+    "britain’s": "uk",
+    "britain's": "uk",
+    "uk": "uk",
+    "french": "france",
+    "german": "germany",
+    "ukrainian": "ukraine",
+    "israeli": "israel",
+    "iranian": "iran",
+    "indian": "india",
+    "japanese": "japan",
+    "turkish": "turkey",
+    "saudi": "saudi arabia",
+    "palestinian": "palestine",
+    "italian": "italy",
+    "spanish": "spain",
+    "canadian": "canada",
+    "mexican": "mexico",
+    "brazilian": "brazil",
+    "australian": "australia",
+    "korean": "korea",
+    "south korean": "south korea",
+    "north korean": "north korea",
+    "egyptian": "egypt",
+    "pakistani": "pakistan",
+    "polish": "poland",
+    "dutch": "netherlands",
+    "greek": "greece",
+}
 
 
-def _role_holders(entities: EntityIndex) -> RoleMap:
-    """Every role phrase the articles attach to a person, keyed by where it is written."""
-    found: RoleMap = {}
+def _country(words: str | None) -> str:
+    folded = fold(words or "").strip()
+    return _COUNTRY.get(folded, folded.removesuffix("’s").removesuffix("'s"))
+
+
+def _office_holders(entities: EntityIndex, alignment: Alignment, outlets: dict[str, str]) -> list[Scored]:
+    """One office given to different people by different articles: "Chinese Foreign Minister Wang
+    Yi" in one, "Chinese Foreign Minister Qin Gang" in the others. Only single-holder offices of a
+    named country count (not "spokesman", not a bare "President"), no title set in another time
+    ("former"), and never when one article names both people for it (then they are two holders)."""
+    # (office, country) → entity → article → where the title is written
+    holders: dict[tuple[str, str], dict[str, dict[str, Span]]] = {}
+    names: dict[str, str] = {}
+    for entity in entities.entities:
+        if entity.type != "PERSON":
+            continue
+        names[entity.id] = entity.name
+        for role in entity.roles:
+            words = fold(role.text).split()
+            office, country = role.office or "", _country(role.country)
+            if not office or not country or office in SHARED_TITLES or OTHER_TIME & set(words):
+                continue
+            for span in role.support:
+                per_entity = holders.setdefault((office, country), {}).setdefault(entity.id, {})
+                per_entity.setdefault(span.article_id, span)
+    units = [(u, claim.id) for claim in alignment.claims for u in alignment.units_of[claim.id]]
+    results = []
+    for by_entity in holders.values():
+        ranked = sorted(by_entity.items(), key=lambda item: -len(item[1]))
+        for i, (id_a, in_a) in enumerate(ranked):
+            for id_b, in_b in ranked[i + 1 :]:
+                if in_a.keys() & in_b.keys():
+                    continue
+                sides = [
+                    _side(span.article_id, span.start, span.end, span.text, names[entity_id])
+                    for entity_id, spans in ((id_a, in_a), (id_b, in_b))
+                    for span in spans.values()
+                ]
+                title = next(iter(in_a.values())).text
+                description = (
+                    f"{_listing([outlets[a] for a in in_b])} {'gives' if len(in_b) == 1 else 'give'} "
+                    f"the office of {title} to {names[id_b]}; "
+                    f"{_listing([outlets[a] for a in in_a])} to {names[id_a]}."
+                )
+                claim_ids = sorted(
+                    {
+                        claim_id
+                        for side in sides
+                        for unit, claim_id in units
+                        if unit.article_id == side.article_id and unit.start <= side.start < unit.end
+                    }
+                )
+                # Surer when several articles agree on one holder against a lone other.
+                confidence = 0.75 if max(len(in_a), len(in_b)) >= 2 else 0.65
+                results.append(_scored("entity", description, sides, claim_ids, confidence))
+    return results
+
+
+@dataclass(frozen=True)
+class Title:
+    """A title written next to a person's name: "referee" of "referee Sam Williams"."""
+
+    span: Span
+    office: str
+    country: str
+    entity_id: str
+    name: str
+
+
+def _titles_by_article(entities: EntityIndex) -> dict[str, list[Title]]:
+    found: dict[str, list[Title]] = {}
     for entity in entities.entities:
         if entity.type != "PERSON":
             continue
         for role in entity.roles:
-            words = [w for w in fold(role.text).split() if w not in {"the", "a", "an"}]
-            key = " ".join(words[-2:])  # "chinese foreign minister" and "foreign minister" compare
+            if not role.office or OTHER_TIME & set(fold(role.text).split()):
+                continue
             for span in role.support:
-                found[(span.article_id, span.start, span.end)] = (key, entity.id, entity.name, span.text)
+                title = Title(span, role.office, _country(role.country), entity.id, entity.name)
+                found.setdefault(span.article_id, []).append(title)
     return found
 
 
-# role key → (entity id, entity name, where the role is written, the role as written)
-UnitRoles = dict[str, tuple[str, str, tuple[str, int, int], str]]
-
-
-def _roles_in(unit: Unit, holders: RoleMap) -> UnitRoles:
-    inside: UnitRoles = {}
-    for (article_id, start, end), (key, entity_id, name, text) in holders.items():
-        if article_id == unit.article_id and unit.start <= start and end <= unit.end:
-            inside.setdefault(key, (entity_id, name, (article_id, start, end), text))
-    return inside
-
-
-def _role_holder(
-    claim_id: str, a: Unit, b: Unit, outlets: dict[str, str], ra: UnitRoles, rb: UnitRoles
+def _role_in_claim(
+    claim_id: str, a: Unit, b: Unit, outlets: dict[str, str], titles: dict[str, list[Title]]
 ) -> list[Scored]:
-    """The same role held by different people in the same claim: "Chinese Foreign Minister Wang Yi
-    held talks" / "met the Chinese Foreign Minister, Qin Gang"."""
+    """Within one claim, the same title given to different people: "referee Sam Williams stopped
+    it" / "referee Michael Griffin stopped it". Any title counts here (two spokesmen for one
+    statement disagree too), when the countries, if both given, agree."""
     results = []
-    for key in ra.keys() & rb.keys():
-        (id_a, name_a, where_a, text_a), (id_b, name_b, where_b, text_b) = ra[key], rb[key]
-        if id_a == id_b:
-            continue
-        sides = [
-            _side(where_a[0], where_a[1], where_a[2], text_a, name_a),
-            _side(where_b[0], where_b[1], where_b[2], text_b, name_b),
-        ]
-        description = (
-            f"{outlets[a.article_id]} names {name_a} as {text_a}; {outlets[b.article_id]} names {name_b}."
-        )
-        results.append(_scored("entity", description, sides, [claim_id], 0.7))
+    for x in (t for t in titles.get(a.article_id, []) if a.start <= t.span.start < a.end):
+        for y in (t for t in titles.get(b.article_id, []) if b.start <= t.span.start < b.end):
+            if x.office != y.office or x.entity_id == y.entity_id:
+                continue
+            if x.country and y.country and x.country != y.country:
+                continue
+            sides = [_side(t.span.article_id, t.span.start, t.span.end, t.span.text, t.name) for t in (x, y)]
+            description = (
+                f"{outlets[a.article_id]} names {x.name} as {x.span.text}; "
+                f"{outlets[b.article_id]} names {y.name}."
+            )
+            results.append(_scored("entity", description, sides, [claim_id], 0.7))
     return results
+
+
+def _listing(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _name_spellings(entities: EntityIndex, outlets: dict[str, str]) -> list[Scored]:
+    """One person's name spelled differently by different articles ("Antony Blinken" / "Anthony
+    Blinken"): one word of a full name differs by one or two letters, and no article uses both
+    spellings. Transliterations ("Zelensky" / "Zelenskyy") are reported too, with low confidence:
+    a reader checking names wants to know."""
+    results = []
+    for entity in entities.entities:
+        if entity.type != "PERSON":
+            continue
+        spellings: dict[str, dict[str, Mention]] = {}  # folded full name → article → first mention
+        for mention in entity.mentions:
+            if mention.text and len(mention.text.split()) >= 2:
+                spellings.setdefault(fold(mention.text), {}).setdefault(mention.article_id, mention)
+        forms = sorted(spellings, key=lambda f: -len(spellings[f]))
+        for i, x in enumerate(forms):
+            for y in forms[i + 1 :]:
+                if spellings[x].keys() & spellings[y].keys() or not _one_word_misspelt(x, y):
+                    continue
+                sides = [
+                    _side(m.article_id, m.start, m.end, m.text or "", m.text or "")
+                    for form in (x, y)
+                    for m in spellings[form].values()
+                ]
+                spelt = [next(iter(spellings[f].values())).text for f in (x, y)]
+                description = (
+                    f"{_listing([outlets[a] for a in spellings[x]])} spell the name {spelt[0]!r}; "
+                    f"{_listing([outlets[a] for a in spellings[y]])} {spelt[1]!r}."
+                )
+                results.append(_scored("entity", description, sides, [], 0.55))
+    return results
+
+
+def _one_word_misspelt(x: str, y: str) -> bool:
+    a, b = x.split(), y.split()
+    if len(a) != len(b):
+        return False
+    differing = [(u, v) for u, v in zip(a, b, strict=True) if u != v]
+    if len(differing) != 1:
+        return False
+    u, v = differing[0]
+    return min(len(u), len(v)) >= 5 and Levenshtein.distance(u, v) <= 2
+
+
+def _subject_titles(claim_id: str, a: Unit, b: Unit, outlets: dict[str, str]) -> list[Scored]:
+    """The same act by an unnamed office holder with a different title: "the finance minister
+    announced" / "the economy minister announced". Same head word, different qualifier."""
+    ta, tb = a.subject_title, b.subject_title
+    if not ta or not tb or ta == tb or ta.split()[-1] != tb.split()[-1] or a.verb != b.verb:
+        return []
+    if OTHER_TIME & (set(ta.split()) | set(tb.split())):
+        return []
+    sides = [_side(u.article_id, u.start, u.end, u.text, t) for u, t in ((a, ta), (b, tb))]
+    description = f"{outlets[a.article_id]} says the {ta} did it; {outlets[b.article_id]} the {tb}."
+    return [_scored("entity", description, sides, [claim_id], 0.6)]
 
 
 def _negation(claim_id: str, a: Unit, b: Unit, outlets: dict[str, str], similarity: float) -> list[Scored]:

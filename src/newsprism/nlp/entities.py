@@ -113,6 +113,7 @@ class RoleEvidence:
     text: str
     span: Span
     key: str  # the role without nationality or determiners: "secretary of state"
+    country: str = ""  # the nationality or place the key drops: "us", "chinese", "china"
 
 
 def _trim_entity(ent: SpacySpan) -> tuple[int, int] | None:
@@ -298,10 +299,14 @@ def _role_evidence(article: AnnotatedArticle, paragraph: Paragraph, lo: int, hi:
     ):
         first += 1
     key = " ".join(t.lower_ for t in span[first:] if not t.is_punct) or span.text.lower()
+    country = " ".join(
+        t.lower_.replace(".", "") for t in span[:first] if t.lower_ not in _DETERMINERS and not t.is_punct
+    )
     return RoleEvidence(
         text=span.text,
         span=Span(article_id=article.id, start=start, end=end, text=article.text[start:end]),
         key=key,
+        country=country,
     )
 
 
@@ -742,7 +747,8 @@ def _roles(evidence: Iterable[RoleEvidence]) -> list[EntityRole]:
             {(r.span.article_id, r.span.start): r.span for r in items}.values(),
             key=lambda s: (s.article_id, s.start),
         )
-        roles.append(EntityRole(text=text, support=spans))
+        first = items[0]
+        roles.append(EntityRole(text=text, support=spans, office=first.key, country=first.country or None))
     roles.sort(key=lambda r: (-len(r.support), r.text))
     return roles
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from newsprism.model import Brief
+from newsprism.model import Brief, article_labels
 
 
 def _escape(text: str) -> str:
@@ -30,14 +30,15 @@ def render_markdown(brief: Brief) -> str:
         for sentence in brief.summary:
             lines.append(f"- {_escape(sentence.text)} [{', '.join(sentence.citations)}]")
         lines.append("")
-    outlets = {a.id: a.outlet or a.id for a in brief.articles}
+    outlets = article_labels(brief.articles)
     if brief.conflicts:
         lines += ["## Where outlets disagree", ""]
         for conflict in brief.conflicts:
             sure = f" (confidence {conflict.confidence:.2f})" if conflict.confidence is not None else ""
             lines.append(f"- **{conflict.kind}**: {_escape(conflict.description)}{sure}")
             for side in conflict.sides:
-                lines.append(f"  - {_escape(outlets[side.article_id])}: “{_escape(side.text)}”")
+                value = f" → {_escape(side.value)}" if side.value and side.value != side.text else ""
+                lines.append(f"  - {_escape(outlets[side.article_id])}: “{_escape(side.text)}”{value}")
         lines.append("")
     shared = [c for c in brief.claims if c.status == "shared"]
     if shared:
