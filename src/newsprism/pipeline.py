@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsprism.brief import build_brief
 from newsprism.clean import clean_document
@@ -19,6 +20,9 @@ from newsprism.read import ReadOptions, read_inputs
 from newsprism.render.html import render_html
 from newsprism.render.json import brief_to_json, index_to_json
 from newsprism.render.markdown import render_markdown
+
+if TYPE_CHECKING:
+    from newsprism.compare.nli import ContradictionJudge
 
 FORMATS = ("json", "md", "html")
 DEFAULT_FORMATS = ("json", "html")
@@ -112,7 +116,12 @@ def _write(path: Path, content: str) -> None:
     tmp.replace(path)
 
 
-def analyze(articles: Sequence[Article], *, on_annotated: Callable[[], None] | None = None) -> list[Brief]:
+def analyze(
+    articles: Sequence[Article],
+    *,
+    on_annotated: Callable[[], None] | None = None,
+    judge: ContradictionJudge | None = None,
+) -> list[Brief]:
     """One brief per story, largest story first. The language model runs once over all articles;
     each story's entities, quotes, timeline, claims and conflicts are then built from its own
     articles only."""
@@ -124,5 +133,5 @@ def analyze(articles: Sequence[Article], *, on_annotated: Callable[[], None] | N
     briefs = []
     for story in stories:
         language = analyze_language([annotated[a.id] for a in story])
-        briefs.append(build_brief(story, language, compare_story(story, language)))
+        briefs.append(build_brief(story, language, compare_story(story, language, judge=judge)))
     return briefs

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from newsprism.compare.align import Alignment, align_claims, omitted_claims
 from newsprism.compare.claims import Unit, split_units
 from newsprism.compare.conflicts import find_conflicts
+from newsprism.compare.nli import ContradictionJudge
 from newsprism.embed import Embedder
 from newsprism.model import Article, Claim, Conflict, Perspective
 from newsprism.nlp import LanguageLayer
@@ -25,7 +26,10 @@ class Comparison:
 
 
 def compare_story(
-    articles: Sequence[Article], language: LanguageLayer, embedder: Embedder | None = None
+    articles: Sequence[Article],
+    language: LanguageLayer,
+    embedder: Embedder | None = None,
+    judge: ContradictionJudge | None = None,
 ) -> Comparison:
     """Claims (shared and exclusive), conflicts, and per article its exclusive and omitted claims."""
     units = split_units(language.annotated, language.entities, language.quotes, language.dates)
@@ -50,6 +54,6 @@ def compare_story(
         units=units,
         alignment=alignment,
         claims=alignment.claims,
-        conflicts=find_conflicts(alignment, articles, language.quotes, language.entities),
+        conflicts=find_conflicts(alignment, articles, language.quotes, language.entities, judge),
         perspectives=perspectives,
     )

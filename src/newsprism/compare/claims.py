@@ -172,7 +172,9 @@ def _pieces(article: AnnotatedArticle, direct: Sequence[tuple[int, int]]) -> lis
 
 
 def _split_decimal(text: str, end: int, start: int) -> bool:
-    return bool(re.search(r"\d\.\s?$", text[max(0, end - 3) : end])) and bool(re.match(r"\s?\d", text[start:]))
+    return bool(re.search(r"\d\.\s?$", text[max(0, end - 3) : end])) and bool(
+        re.match(r"\s?\d", text[start:])
+    )
 
 
 def _semicolons(text: str, start: int, end: int) -> list[int]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from newsprism.compare import Comparison, compare_story
+from newsprism.compare.nli import ContradictionJudge
 from newsprism.embed import Embedder
 from newsprism.model import Article, Conflict
 from newsprism.nlp import analyze_language, annotate
@@ -98,7 +99,9 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
 
 
 def evaluate_compare(
-    stories: Sequence[dict[str, Any]], embedder: Embedder | None = None
+    stories: Sequence[dict[str, Any]],
+    embedder: Embedder | None = None,
+    judge: ContradictionJudge | None = None,
 ) -> tuple[CompareScores, list[Comparison]]:
     scores = CompareScores(stories=len(stories))
     comparisons = []
@@ -106,7 +109,7 @@ def evaluate_compare(
         articles = story_articles(story)
         scores.articles += len(articles)
         layer = analyze_language(annotate(articles))
-        comparison = compare_story(articles, layer, embedder)
+        comparison = compare_story(articles, layer, embedder, judge)
         comparisons.append(comparison)
         _score_alignment(story, articles, comparison, scores)
         _score_conflicts(story, articles, comparison.conflicts, scores)
