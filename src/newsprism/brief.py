@@ -1,18 +1,54 @@
-"""The brief of one story. Stages not built yet contribute empty lists, never invented content."""
+"""The brief of one story: a short neutral summary in which every sentence cites the outlets that
+support it, "only in X" highlights, and the assembled ``Brief`` with the timeline, claims,
+conflicts and perspectives.
+
+The summary is extractive (STACK.md: the small generative models on PyPI invent facts). It picks
+5-10 aligned claims, ranked by how many outlets support them and how central they are to the
+story, kept diverse by maximal marginal relevance (MMR), with a nudge toward claims from outlets
+cited least so far so that the set draws on the outlets evenly. Each claim is worded by its least
+loaded supporting sentence: lowest VADER intensity, fewest of its outlet's characteristic terms,
+not a quote, not a headline. Sentences follow the order the articles tell the story in.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from newsprism import __version__
-from newsprism.model import Article, Brief, Generator, StoryInfo
+from newsprism.model import (
+    Article,
+    Brief,
+    Claim,
+    Generator,
+    Highlight,
+    Perspective,
+    StoryInfo,
+    SummarySentence,
+)
 
 if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
     from newsprism.compare import Comparison
+    from newsprism.compare.align import Alignment
+    from newsprism.compare.claims import Unit
     from newsprism.nlp import LanguageLayer
+
+# How many sentences: about one per four shared claims, within 5..10.
+MIN_SUMMARY, MAX_SUMMARY = 5, 10
+# MMR: relevance against redundancy (cosine of centred claim vectors); 0.7 as in most extractive
+# summarisers; BALANCE_WEIGHT nudges toward claims of the outlets cited least so far.
+MMR_LAMBDA = 0.7
+BALANCE_WEIGHT = 0.15
+SUPPORT_WEIGHT = 0.6  # relevance = SUPPORT_WEIGHT × share of outlets + the rest × centrality
+MIN_SUMMARY_WORDS, MAX_SUMMARY_WORDS = 8, 60
+HIGHLIGHTS_PER_ARTICLE = 2
 
 
 def story_id_for(article_ids: Sequence[str]) -> str:
@@ -54,6 +90,158 @@ def story_info(articles: Sequence[Article]) -> StoryInfo:
     )
 
 
+def summarize(
+    articles: Sequence[Article], comparison: Comparison, perspectives: Sequence[Perspective] = ()
+) -> list[SummarySentence]:
+    """5-10 sentences from the aligned claims, every one citing all the articles that support it."""
+    from newsprism.compare.align import centred
+
+    alignment = comparison.alignment
+    n_articles = len({a.id for a in articles}) or 1
+    loaded = {p.article_id: {t.term for t in p.loaded_terms} for p in perspectives}
+    disputed = {(side.article_id, side.start) for c in comparison.conflicts for side in c.sides}
+    wording = {c.id: _least_loaded(c.id, alignment, loaded, disputed) for c in alignment.claims}
+    candidates = [c for c in alignment.claims if wording[c.id] is not None and c.status == "shared"]
+    if len(candidates) < MIN_SUMMARY:  # a story few outlets agree on: add its most central exclusives
+        candidates += [c for c in alignment.claims if wording[c.id] is not None and c.status == "exclusive"]
+    if not candidates:
+        return []
+    vectors = centred(alignment.embeddings)
+    plain = np.stack([alignment.claim_vector(c.id) for c in candidates])
+    spread = np.stack([alignment.claim_vector(c.id, vectors) for c in candidates])
+    weights = np.array([len(c.article_ids) for c in candidates], dtype=float)
+    # Degree centrality (LexRank's idea without the graph walk): mean cosine to the other claims,
+    # weighted by how many outlets carry them.
+    centrality = (plain @ plain.T) @ weights / weights.sum()
+    span = float(centrality.max() - centrality.min()) or 1.0
+    relevance = (
+        SUPPORT_WEIGHT * weights / n_articles + (1 - SUPPORT_WEIGHT) * (centrality - centrality.min()) / span
+    )
+    wanted = min(MAX_SUMMARY, max(MIN_SUMMARY, len([c for c in candidates if c.status == "shared"]) // 4))
+    chosen = _mmr(candidates, relevance, spread, wanted)
+    units = {c.id: wording[c.id] for c in chosen}
+    position = {c.id: _position(alignment.units_of[c.id], articles) for c in chosen}
+    chosen.sort(key=lambda c: position[c.id])
+    summary = []
+    for claim in chosen:
+        unit = units[claim.id]
+        assert unit is not None
+        summary.append(
+            SummarySentence(
+                text=unit.text, citations=claim.article_ids, claim_ids=[claim.id], support=claim.support
+            )
+        )
+    return summary
+
+
+def _mmr(
+    candidates: Sequence[Claim], relevance: NDArray[np.float64], vectors: NDArray[np.float32], wanted: int
+) -> list[Claim]:
+    chosen: list[int] = []
+    cited: dict[str, int] = {}
+    remaining = set(range(len(candidates)))
+    while remaining and len(chosen) < wanted:
+
+        def gain(i: int) -> float:
+            redundancy = max((float(vectors[i] @ vectors[j]) for j in chosen), default=0.0)
+            least = min(cited.values(), default=0)
+            fresh = sum(1 for a in candidates[i].article_ids if cited.get(a, 0) <= least)
+            balance = fresh / len(candidates[i].article_ids)
+            return MMR_LAMBDA * float(relevance[i]) - (1 - MMR_LAMBDA) * redundancy + BALANCE_WEIGHT * balance
+
+        best = max(sorted(remaining), key=gain)
+        chosen.append(best)
+        remaining.discard(best)
+        for article_id in candidates[best].article_ids:
+            cited[article_id] = cited.get(article_id, 0) + 1
+    return [candidates[i] for i in chosen]
+
+
+def _least_loaded(
+    claim_id: str, alignment: Alignment, loaded: dict[str, set[str]], disputed: set[tuple[str, int]]
+) -> Unit | None:
+    """The supporting sentence to show: one that reads alone, is not a side of a conflict (a
+    neutral account does not take one outlet's side), and is closest to what all the claim's
+    sentences say, less its emotional intensity and its outlet's characteristic words."""
+    from newsprism.perspectives import _vader
+
+    units = alignment.units_of[claim_id]
+    usable = [
+        u
+        for u in units
+        if _reads_alone(u) and not any(a == u.article_id and u.start <= at < u.end for a, at in disputed)
+    ]
+    if not usable:
+        return None
+    analyzer = _vader()
+    centre = alignment.claim_vector(claim_id)
+
+    def cost(unit: Unit) -> tuple[float, int]:
+        typical = float(alignment.embeddings[alignment.row_of[unit.id]] @ centre)
+        intensity = abs(float(analyzer.polarity_scores(unit.text)["compound"]))
+        marked = len(unit.lemmas & loaded.get(unit.article_id, set()))
+        return intensity + 0.25 * marked - typical, len(unit.text)
+
+    return min(usable, key=cost)
+
+
+def _reads_alone(unit: Unit) -> bool:
+    """A sentence that stands on its own in a summary: a capital (or a quote mark) first, a full
+    stop last, a sensible length, no direct quote inside and not a headline."""
+    text = unit.text.strip()
+    words = len(text.split())
+    return (
+        not unit.headline
+        and not any(mark in text for mark in '“”"«»')  # another's words are not the summary's
+        and MIN_SUMMARY_WORDS <= words <= MAX_SUMMARY_WORDS
+        and text[:1].isupper()
+        and text.endswith((".", "!"))
+        and not re.match(r"^(He|She|It|They|This|These|That|Those|His|Her|Its|Their)\b", text)
+    )
+
+
+def _position(units: Sequence[Unit], articles: Sequence[Article]) -> float:
+    """Where in their articles a claim's sentences sit, on average (0 = lead, 1 = end)."""
+    lengths = {a.id: max(1, len(a.text)) for a in articles}
+    return float(np.mean([u.start / lengths[u.article_id] for u in units]))
+
+
+def citation_balance(summary: Sequence[SummarySentence], article_ids: Sequence[str]) -> float:
+    """How evenly the summary cites the story's articles: the normalised entropy of the citation
+    counts (1 = every article cited equally often, 0 = one article only)."""
+    counts = [sum(1 for s in summary if a in s.citations) for a in article_ids]
+    total = sum(counts)
+    if total == 0 or len(article_ids) < 2:
+        return 0.0
+    entropy = -sum(c / total * math.log(c / total) for c in counts if c)
+    return round(entropy / math.log(len(article_ids)), 3)
+
+
+def highlights(articles: Sequence[Article], comparison: Comparison) -> list[Highlight]:
+    """What only one outlet reports, up to two per article: its exclusive claims that read alone
+    and say something checkable (a name, a figure or a date), the most central first."""
+    alignment = comparison.alignment
+    if not len(alignment.embeddings):
+        return []
+    story = alignment.embeddings.mean(axis=0)
+    found = []
+    for article in articles:
+        options = []
+        for claim in alignment.claims:
+            if claim.article_ids != [article.id]:
+                continue
+            unit = alignment.units_of[claim.id][0]
+            if not _reads_alone(unit) or not (unit.entity_ids or unit.quantities or unit.dates):
+                continue
+            options.append((float(alignment.claim_vector(claim.id) @ story), claim, unit))
+        options.sort(key=lambda option: -option[0])
+        for _, claim, unit in options[:HIGHLIGHTS_PER_ARTICLE]:
+            found.append(
+                Highlight(article_id=article.id, claim_id=claim.id, text=unit.text, support=[unit.span()])
+            )
+    return found
+
+
 def build_brief(
     articles: Sequence[Article], language: LanguageLayer | None = None, comparison: Comparison | None = None
 ) -> Brief:
@@ -73,5 +261,12 @@ def build_brief(
         brief.claims = comparison.claims
         brief.conflicts = comparison.conflicts
         order = {a.id: i for i, a in enumerate(ordered)}
-        brief.perspectives = sorted(comparison.perspectives, key=lambda p: order[p.article_id])
+        views = comparison.perspectives
+        if language is not None:
+            from newsprism.perspectives import describe_perspectives
+
+            views = describe_perspectives(ordered, language, comparison)
+        brief.perspectives = sorted(views, key=lambda p: order[p.article_id])
+        brief.summary = summarize(ordered, comparison, views)
+        brief.highlights = highlights(ordered, comparison)
     return brief

@@ -214,23 +214,36 @@ class Conflict(Model):
 
 class Topic(Model):
     label: str
-    share: float
+    share: float = Field(ge=0, le=1)  # of the article's claim text (characters) on this topic
+    claim_ids: list[str] = Field(default_factory=list)  # extension: the article's claims on it
 
 
 class Voice(Model):
     name: str
     entity_id: str | None
     quotes: int
+    # extension: who the speaker speaks for, when known: "US official", "Chinese official",
+    # "expert", "unnamed source", "media", "organisation", "other"
+    affiliation: str | None = None
 
 
 class Tone(Model):
     score: float = Field(ge=-1, le=1)
-    label: str
+    label: str  # "negative" | "neutral" | "positive"
+    sentences: int = 0  # extension: how many sentences the score averages
+
+
+class ActorTone(Tone):
+    """Tone of the sentences of one article that mention one actor (extension)."""
+
+    entity_id: str
+    name: str
 
 
 class LoadedTerm(Model):
     term: str
     count: int
+    score: float | None = None  # extension: log-odds z-score against the story's other articles
 
 
 class Perspective(Model):
@@ -242,12 +255,25 @@ class Perspective(Model):
     exclusive_claim_ids: list[str]
     omitted_claim_ids: list[str]
     loaded_terms: list[LoadedTerm]
+    tone_by_actor: list[ActorTone] = Field(default_factory=list)  # extension
 
 
 class SummarySentence(Model):
     text: str
     citations: list[str]
     claim_ids: list[str]
+    # extension: the sentence of each cited article that supports it (the summary's text is one of
+    # them, the least loaded wording), so a reader can jump to every source
+    support: list[Span] = Field(default_factory=list)
+
+
+class Highlight(Model):
+    """Something only one outlet reports, in its own words (extension)."""
+
+    article_id: str
+    claim_id: str
+    text: str
+    support: list[Span]
 
 
 class TimelineEvent(Model):
@@ -282,6 +308,7 @@ class Brief(Model):
     summary: list[SummarySentence] = Field(default_factory=list)
     timeline: list[TimelineEvent] = Field(default_factory=list)
     dates: list[DateExpression] = Field(default_factory=list)  # extension: every date expression found
+    highlights: list[Highlight] = Field(default_factory=list)  # extension: "only in X"
 
 
 class IndexEntry(Model):

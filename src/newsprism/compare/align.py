@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -26,7 +26,7 @@ from newsprism.model import Claim
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-# Cosine of *centred* embeddings (see _centred) + ENTITY_BONUS × entity Jaccard + LEXICAL_WEIGHT ×
+# Cosine of *centred* embeddings (see centred) + ENTITY_BONUS × entity Jaccard + LEXICAL_WEIGHT ×
 # lexical agreement must reach ALIGN_THRESHOLD for two units to state the same thing, and a
 # group's members must average LINK_THRESHOLD with the group they join. Raw MiniLM cosines put any
 # two sentences of one story at 0.6–0.75 (same people, same place); centred, paraphrases of one
@@ -49,6 +49,17 @@ class Alignment:
     claims: list[Claim]
     units_of: dict[str, list[Unit]]  # claim id → its units
     similarity: dict[tuple[str, str], float]  # unit-id pair → cosine, for pairs inside a claim
+    # The units' embeddings (L2-normalised, one row per unit in the order given) and the row of each
+    # unit id: later stages (topics, summary) reuse them rather than embedding again.
+    embeddings: NDArray[np.float32] = field(default_factory=lambda: np.zeros((0, 384), dtype=np.float32))
+    row_of: dict[str, int] = field(default_factory=dict)
+
+    def claim_vector(self, claim_id: str, vectors: NDArray[np.float32] | None = None) -> NDArray[np.float32]:
+        """The normalised mean of a claim's unit vectors (of ``vectors``, default the embeddings)."""
+        source = self.embeddings if vectors is None else vectors
+        mean = source[[self.row_of[u.id] for u in self.units_of[claim_id]]].mean(axis=0)
+        normalised: NDArray[np.float32] = (mean / max(float(np.linalg.norm(mean)), 1e-12)).astype(np.float32)
+        return normalised
 
 
 def align_claims(units: Sequence[Unit], embedder: Embedder | None = None) -> Alignment:
@@ -59,7 +70,7 @@ def align_claims(units: Sequence[Unit], embedder: Embedder | None = None) -> Ali
     embedder = embedder or default_embedder()
     vectors = embedder.embed([u.text for u in units])
     cosine = vectors @ vectors.T
-    centred = _centred(vectors)
+    centred_vectors = centred(vectors)
     parent = list(range(len(units)))
 
     def root(i: int) -> int:
@@ -68,7 +79,7 @@ def align_claims(units: Sequence[Unit], embedder: Embedder | None = None) -> Ali
             i = parent[i]
         return i
 
-    score = centred @ centred.T
+    score = centred_vectors @ centred_vectors.T
     # The entity and lexical terms are computed only for pairs they could lift over the threshold:
     # on a 50-article story that is a few thousand of two million pairs.
     reachable = np.argwhere(np.triu(score >= ALIGN_THRESHOLD - ENTITY_BONUS - LEXICAL_WEIGHT, k=1))
@@ -129,7 +140,7 @@ def align_claims(units: Sequence[Unit], embedder: Embedder | None = None) -> Ali
                     similarity[(units[x].id, units[y].id)] = float(cosine[x, y])
     first_seen = {u.id: i for i, u in enumerate(units)}
     claims.sort(key=lambda c: (-len(c.article_ids), first_seen[units_of[c.id][0].id]))
-    return Alignment(claims, units_of, similarity)
+    return Alignment(claims, units_of, similarity, vectors, {u.id: i for i, u in enumerate(units)})
 
 
 @cache
@@ -139,7 +150,7 @@ def _background() -> NDArray[np.float32]:
     return background
 
 
-def _centred(vectors: NDArray[np.float32]) -> NDArray[np.float32]:
+def centred(vectors: NDArray[np.float32]) -> NDArray[np.float32]:
     """Vectors minus what they share with all news and with the rest of the story, renormalised:
     the story mean, weighted by its size against a general-news background mean (so that a
     two-sentence story is not centred on itself), is subtracted before comparing."""

@@ -71,6 +71,12 @@ def span_problems(data: dict[str, Any]) -> list[str]:
     for i, conflict in enumerate(data.get("conflicts", [])):
         for j, span in enumerate(conflict.get("sides", [])):
             check(span, f"conflicts[{i}].sides[{j}]")
+    for i, sentence in enumerate(data.get("summary", [])):
+        for j, span in enumerate(sentence.get("support", [])):
+            check(span, f"summary[{i}].support[{j}]")
+    for i, highlight in enumerate(data.get("highlights", [])):
+        for j, span in enumerate(highlight.get("support", [])):
+            check(span, f"highlights[{i}].support[{j}]")
     for i, event in enumerate(data.get("timeline", [])):
         for j, span in enumerate(event.get("support", [])):
             check(span, f"timeline[{i}].support[{j}]")

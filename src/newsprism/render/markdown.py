@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from newsprism.brief import citation_balance
 from newsprism.model import Brief, article_labels
+from newsprism.perspectives import TONE_CAVEAT
 
 
 def _escape(text: str) -> str:
@@ -17,6 +19,7 @@ def _escape(text: str) -> str:
 
 MAX_ENTITIES = 30  # the table lists the most mentioned; the JSON has them all
 MAX_CLAIMS = 25
+MAX_VOICES = 8
 
 
 def render_markdown(brief: Brief) -> str:
@@ -25,12 +28,24 @@ def render_markdown(brief: Brief) -> str:
     span = " – ".join(d for d in (story.first_published, story.last_published) if d)
     lines.append(f"{len(brief.articles)} articles" + (f", {span}" if span else "") + ".")
     lines.append("")
+    outlets = article_labels(brief.articles)
     if brief.summary:
         lines += ["## Summary", ""]
         for sentence in brief.summary:
-            lines.append(f"- {_escape(sentence.text)} [{', '.join(sentence.citations)}]")
+            cited = ", ".join(outlets[a] for a in sentence.citations)
+            lines.append(f"- {_escape(sentence.text)} [{_escape(cited)}]")
+        balance = citation_balance(brief.summary, [a.id for a in brief.articles])
+        lines += [
+            "",
+            f"Every sentence is one outlet's wording of a claim; the brackets list every outlet that reports "
+            f"it. Citation balance {balance:.2f} (1 = all outlets cited equally often).",
+            "",
+        ]
+    if brief.highlights:
+        lines += ["## Only in one outlet", ""]
+        for highlight in brief.highlights:
+            lines.append(f"- Only {_escape(outlets[highlight.article_id])}: {_escape(highlight.text)}")
         lines.append("")
-    outlets = article_labels(brief.articles)
     if brief.conflicts:
         lines += ["## Where outlets disagree", ""]
         for conflict in brief.conflicts:
@@ -61,6 +76,7 @@ def render_markdown(brief: Brief) -> str:
                 f"| {_escape(outlets[view.article_id])} | {len(view.exclusive_claim_ids)} | {len(view.omitted_claim_ids)} |"
             )
         lines.append("")
+    lines += _perspectives(brief, outlets)
     if brief.timeline:
         lines += ["## Timeline", ""]
         for event in brief.timeline:
@@ -124,3 +140,46 @@ def render_markdown(brief: Brief) -> str:
             lines += [f"- *{r.kind}*: {_escape(r.text)}" for r in article.removed]
             lines += ["", "</details>", ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _perspectives(brief: Brief, outlets: dict[str, str]) -> list[str]:
+    """Per outlet: topics (share of its claim text), voices, tone toward the main actors, wording."""
+    views = [v for v in brief.perspectives if v.topics or v.voices or v.tone or v.loaded_terms]
+    if not views:
+        return []
+    lines = ["## How each outlet told it", ""]
+    topics = [t.label for t in views[0].topics]
+    if topics:
+        lines += [
+            "Topics (share of each outlet's claim text; 0 % = not covered):",
+            "",
+            "| outlet | " + " | ".join(_escape(t) for t in topics) + " |",
+            "|---|" + "---|" * len(topics),
+        ]
+        for view in views:
+            shares = {t.label: t.share for t in view.topics}
+            cells = [f"{shares.get(t, 0.0):.0%}" for t in topics]
+            lines.append(f"| {_escape(outlets[view.article_id])} | " + " | ".join(cells) + " |")
+        lines.append("")
+    for view in views:
+        lines += [f"### {_escape(outlets[view.article_id])}", ""]
+        if view.voices:
+            voices = "; ".join(
+                f"{_escape(v.name)} ({v.affiliation or 'other'}) ×{v.quotes}"
+                for v in view.voices[:MAX_VOICES]
+            )
+            lines.append(f"- Voices: {voices}")
+        if view.tone is not None:
+            actors = ", ".join(f"{_escape(t.name)} {t.score:+.2f}" for t in view.tone_by_actor)
+            lines.append(
+                f"- Tone: {view.tone.label} ({view.tone.score:+.2f})"
+                + (f"; toward {actors}" if actors else "")
+            )
+        if view.loaded_terms:
+            lines.append(
+                "- Characteristic words: "
+                + ", ".join(f"{_escape(t.term)} ×{t.count}" for t in view.loaded_terms)
+            )
+        lines.append("")
+    lines += [f"_{TONE_CAVEAT}_", ""]
+    return lines
