@@ -147,3 +147,39 @@ def test_ingest_into_unreachable_database_fails_cleanly(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "pw" not in result.stderr and "cannot open database" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _stderr_on_a_terminal(*args: str, out: Path) -> str:
+    """Run analyze with stderr on a pseudo-terminal, as a person at a shell would, and return what
+    it wrote there."""
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    with subprocess.Popen(
+        [sys.executable, "-m", "newsprism.cli", "analyze", str(SAMPLE_DIR), "-o", str(out), *args],
+        stdout=subprocess.DEVNULL,
+        stderr=follower,
+    ) as process:
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        assert process.wait(timeout=300) == 0
+    os.close(leader)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.mark.slow
+def test_progress_shows_on_a_terminal_and_not_with_quiet_or_in_a_pipe(tmp_path: Path) -> None:
+    shown = _stderr_on_a_terminal("--format", "json", out=tmp_path / "a")
+    assert "finding entities" in shown or "comparing 5 articles" in shown
+    assert "finding entities" not in _stderr_on_a_terminal("--quiet", "--format", "json", out=tmp_path / "b")
+    piped = run("analyze", str(SAMPLE_DIR), "-o", str(tmp_path / "c"), "--format", "json")
+    assert piped.returncode == 0 and "finding entities" not in piped.stderr

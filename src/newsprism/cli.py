@@ -175,7 +175,13 @@ def analyze_command(
     with progress(
         "finding entities, quotes and dates", total=len(articles), enabled=progress_enabled(quiet)
     ) as advance:
-        briefs = analyze(articles, on_annotated=lambda: advance(1), judge=judge)
+        # Then one step per story: its claims, conflicts, perspectives and summary.
+        briefs = analyze(
+            articles,
+            on_annotated=lambda: advance(1),
+            on_story=lambda label: advance(0, description=label),
+            judge=judge,
+        )
     index = write_outputs(briefs, Path(out_dir), chosen)
     for entry in index.stories:
         target = Path(out_dir) / entry.id

@@ -120,6 +120,7 @@ def analyze(
     articles: Sequence[Article],
     *,
     on_annotated: Callable[[], None] | None = None,
+    on_story: Callable[[str], None] | None = None,
     judge: ContradictionJudge | None = None,
 ) -> list[Brief]:
     """One brief per story, largest story first. The language model runs once over all articles;
@@ -132,6 +133,8 @@ def analyze(
     stories = sorted(group_into_stories(articles), key=len, reverse=True)
     briefs = []
     for story in stories:
+        if on_story is not None:
+            on_story(f"comparing {len(story)} articles")
         language = analyze_language([annotated[a.id] for a in story])
         briefs.append(build_brief(story, language, compare_story(story, language, judge=judge)))
     return briefs
