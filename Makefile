@@ -20,7 +20,7 @@ demo: setup
 	@echo "Report: out/index.json and out/<story id>/brief.html (open it in a browser)"
 
 test: setup system-deps
-	NEWSPRISM_REQUIRE_PG=1 $(BIN)/python -m pytest
+	NEWSPRISM_REQUIRE_PG=1 NEWSPRISM_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
 
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow and not postgres"

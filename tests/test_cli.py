@@ -70,11 +70,11 @@ def test_sample_articles_are_clean_and_described(sample_out: Path) -> None:
     assert by_source["000"]["outlet"] == "Lenta.ru"
     # The article whose text states no outlet keeps an unknown outlet rather than a guess.
     assert by_source["001"]["outlet"] is None
-    # Stages not built yet are empty, never invented.
-    assert brief["summary"] == []
-    # Built stages are filled from the articles: entities, quotes, claims shared by several outlets.
+    # Every stage is filled from the articles: entities, quotes, shared claims, a cited summary.
     assert brief["entities"] and brief["quotes"] and brief["timeline"]
     assert any(c["status"] == "shared" for c in brief["claims"])
+    assert brief["summary"] and all(s["citations"] for s in brief["summary"])
+    assert all(p["topics"] and p["tone"] for p in brief["perspectives"])
 
 
 def test_bad_input_among_good_is_reported_and_skipped(tmp_path: Path) -> None:
