@@ -97,7 +97,9 @@ def summarize(
     from newsprism.compare.align import centred
 
     alignment = comparison.alignment
-    n_articles = len({a.id for a in articles}) or 1
+    # Copies of one wire text count as one outlet agreeing, not several.
+    source_of = {a.id: a.copy_of or a.id for a in articles}
+    n_articles = len(set(source_of.values())) or 1
     loaded = {p.article_id: {t.term for t in p.loaded_terms} for p in perspectives}
     disputed = {(side.article_id, side.start) for c in comparison.conflicts for side in c.sides}
     wording = {c.id: _least_loaded(c.id, alignment, loaded, disputed) for c in alignment.claims}
@@ -109,7 +111,7 @@ def summarize(
     vectors = centred(alignment.embeddings)
     plain = np.stack([alignment.claim_vector(c.id) for c in candidates])
     spread = np.stack([alignment.claim_vector(c.id, vectors) for c in candidates])
-    weights = np.array([len(c.article_ids) for c in candidates], dtype=float)
+    weights = np.array([len({source_of.get(a, a) for a in c.article_ids}) for c in candidates], dtype=float)
     # Degree centrality (LexRank's idea without the graph walk): mean cosine to the other claims,
     # weighted by how many outlets carry them.
     centrality = (plain @ plain.T) @ weights / weights.sum()

@@ -7,6 +7,7 @@ run still exits 2 so that scripts notice the skipped input.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -155,21 +156,8 @@ def analyze_command(
     except NewsprismError as exc:
         _fail(f"--nli: {exc}")
         raise
-    directory = _directory(sources)
     stats = RunStats()
-    with progress("reading and cleaning", enabled=progress_enabled(quiet)) as advance:
-        articles = list(
-            read_articles(
-                inputs,
-                options=_read_options(allow_private, max_file_mb, timeout),
-                directory=directory,
-                report=_say,
-                stats=stats,
-                on_article=lambda article: advance(1),
-            )
-        )
-    if not articles:
-        _fail("no usable articles in the inputs")
+    articles = _read_all(inputs, sources, _read_options(allow_private, max_file_mb, timeout), quiet, stats)
     if db_url is not None:
         _store(articles, db_url, quiet)
     with progress(
@@ -189,6 +177,106 @@ def analyze_command(
     if not quiet:
         _say(f"wrote {Path(out_dir) / 'index.json'} and {len(index.stories)} brief(s)")
     sys.exit(EXIT_BAD_INPUT if stats.problems else EXIT_OK)
+
+
+@main.command("cluster")
+@_input_options
+@click.option(
+    "-o",
+    "--out",
+    "out_path",
+    default="-",
+    show_default=True,
+    help="Assignments JSONL file ('-': standard output).",
+)
+@click.option(
+    "--stream",
+    is_flag=True,
+    help="Assign articles one at a time in input order, as a live feed would (default: batch).",
+)
+@click.option(
+    "--window-days",
+    type=click.FloatRange(min=0),
+    default=7.0,
+    show_default=True,
+    help="Articles published further apart than this never share a story.",
+)
+def cluster_command(
+    inputs: tuple[str, ...],
+    sources: str | None,
+    allow_private: bool,
+    max_file_mb: float,
+    timeout: float,
+    quiet: bool,
+    out_path: str,
+    stream: bool,
+    window_days: float,
+) -> None:
+    """Group INPUTs into stories; write one line per article: {"id", "story_id", "copy_of"}."""
+    from newsprism.brief import story_id_for
+    from newsprism.stories import StoryStream, cluster_stories, find_copies
+
+    stats = RunStats()
+    articles = _read_all(inputs, sources, _read_options(allow_private, max_file_mb, timeout), quiet, stats)
+    with progress("finding copies", total=len(articles), enabled=progress_enabled(quiet)) as advance:
+        copies = find_copies(articles, on_article=lambda: advance(1))
+    story_of: dict[str, str] = {}
+    with progress("grouping into stories", total=len(articles), enabled=progress_enabled(quiet)) as advance:
+        if stream:
+            feed = StoryStream(window_days=window_days)
+            for begin in range(0, len(articles), STREAM_BATCH):
+                batch = articles[begin : begin + STREAM_BATCH]
+                story_of.update(zip((a.id for a in batch), feed.add_batch(batch), strict=True))
+                advance(len(batch))
+        else:
+            for story in cluster_stories(articles, window_days=window_days):
+                story_id = story_id_for([a.id for a in story])
+                story_of.update((a.id, story_id) for a in story)
+            advance(len(articles))
+    lines = [
+        json.dumps(
+            {"id": _given_id(a), "story_id": story_of[a.id], "copy_of": copies.get(a.id)}, ensure_ascii=False
+        )
+        for a in articles
+    ]
+    text = "\n".join(lines) + "\n"
+    if out_path == "-":
+        click.echo(text, nl=False)
+    else:
+        Path(out_path).write_text(text, encoding="utf-8")
+    if not quiet:
+        _say(f"{len(articles)} articles in {len(set(story_of.values()))} stories, {len(copies)} copies")
+    sys.exit(EXIT_BAD_INPUT if stats.problems else EXIT_OK)
+
+
+def _read_all(
+    inputs: tuple[str, ...], sources: str | None, options: ReadOptions, quiet: bool, stats: RunStats
+) -> list[Article]:
+    """Every usable article of the inputs (problems reported as they are met); exits when none is."""
+    directory = _directory(sources)
+    with progress("reading and cleaning", enabled=progress_enabled(quiet)) as advance:
+        articles = list(
+            read_articles(
+                inputs,
+                options=options,
+                directory=directory,
+                report=_say,
+                stats=stats,
+                on_article=lambda article: advance(1),
+            )
+        )
+    if not articles:
+        _fail("no usable articles in the inputs")
+    return articles
+
+
+STREAM_BATCH = 64  # articles embedded together in stream mode; each is still assigned in order
+_JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
+
+
+def _given_id(article: Article) -> str:
+    """CONTRACT.md: the record's own id for JSONL records, else the file's path or URL as given."""
+    return article.id if article.source == "-" or article.source.endswith(_JSONL_SUFFIXES) else article.source
 
 
 @main.command("ingest")

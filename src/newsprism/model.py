@@ -94,6 +94,9 @@ class Article(Model):
         default_factory=dict, description="for each metadata field, where its value was found"
     )
     content_hash: str | None = None
+    # extension: the id of an earlier article of the run carrying the same text (a wire copy or a
+    # re-publication); such copies count once when outlets' agreement is counted
+    copy_of: str | None = None
 
 
 def article_labels(articles: Sequence[Article]) -> dict[str, str]:

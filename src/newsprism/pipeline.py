@@ -22,7 +22,11 @@ from newsprism.render.json import brief_to_json, index_to_json
 from newsprism.render.markdown import render_markdown
 
 if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
     from newsprism.compare.nli import ContradictionJudge
+    from newsprism.nlp import AnnotatedArticle
 
 FORMATS = ("json", "md", "html")
 DEFAULT_FORMATS = ("json", "html")
@@ -78,9 +82,15 @@ def read_articles(
         options.close()
 
 
-def group_into_stories(articles: Sequence[Article]) -> list[list[Article]]:
-    """Stories, largest first. Until story clustering lands, every input is one story."""
-    return [list(articles)] if articles else []
+def group_into_stories(
+    articles: Sequence[Article], *, vectors: NDArray[np.float32] | None = None
+) -> list[list[Article]]:
+    """Stories, largest first, with wire copies marked (``copy_of``) so that they count once."""
+    from newsprism.stories import cluster_stories, find_copies
+
+    copies = find_copies(articles)
+    marked = [a.model_copy(update={"copy_of": copies.get(a.id)}) for a in articles]
+    return cluster_stories(marked, vectors=vectors)
 
 
 def write_outputs(briefs: Sequence[Brief], out_dir: Path, formats: Sequence[str]) -> Index:
@@ -126,15 +136,31 @@ def analyze(
     """One brief per story, largest story first. The language model runs once over all articles;
     each story's entities, quotes, timeline, claims and conflicts are then built from its own
     articles only."""
-    from newsprism.compare import compare_story
-    from newsprism.nlp import analyze_language, annotate
+    from newsprism.nlp import annotate
 
-    annotated = {a.id: a for a in annotate(articles, on_article=on_annotated)}
-    stories = sorted(group_into_stories(articles), key=len, reverse=True)
+    stories = group_into_stories(articles)
+    annotated = {a.id: a for a in annotate([a for story in stories for a in story], on_article=on_annotated)}
     briefs = []
     for story in stories:
         if on_story is not None:
             on_story(f"comparing {len(story)} articles")
-        language = analyze_language([annotated[a.id] for a in story])
-        briefs.append(build_brief(story, language, compare_story(story, language, judge=judge)))
+        briefs.append(brief_of_story(story, [annotated[a.id] for a in story], judge=judge))
     return briefs
+
+
+def analyze_story(story: Sequence[Article], *, judge: ContradictionJudge | None = None) -> Brief:
+    """The brief of one story's articles, from scratch (annotation included): the unit of work an
+    engine hands to a worker."""
+    from newsprism.nlp import annotate
+
+    return brief_of_story(story, annotate(story), judge=judge)
+
+
+def brief_of_story(
+    story: Sequence[Article], annotated: Sequence[AnnotatedArticle], *, judge: ContradictionJudge | None = None
+) -> Brief:
+    from newsprism.compare import compare_story
+    from newsprism.nlp import analyze_language
+
+    language = analyze_language(annotated)
+    return build_brief(story, language, compare_story(story, language, judge=judge))

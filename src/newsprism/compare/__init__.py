@@ -34,7 +34,8 @@ def compare_story(
     """Claims (shared and exclusive), conflicts, and per article its exclusive and omitted claims."""
     units = split_units(language.annotated, language.entities, language.quotes, language.dates)
     alignment = align_claims(units, embedder)
-    omitted = omitted_claims(alignment.claims, [a.id for a in articles])
+    copies = {a.id: a.copy_of for a in articles if a.copy_of}
+    omitted = omitted_claims(alignment.claims, [a.id for a in articles], copies)
     perspectives = [
         Perspective(
             article_id=article.id,

@@ -175,13 +175,18 @@ def _lexical(a: Unit, b: Unit) -> float:
     return _jaccard(a.lemmas, b.lemmas)
 
 
-def omitted_claims(claims: Sequence[Claim], article_ids: Sequence[str]) -> dict[str, list[str]]:
+def omitted_claims(
+    claims: Sequence[Claim], article_ids: Sequence[str], source_of: dict[str, str] | None = None
+) -> dict[str, list[str]]:
     """Per article, the shared claims that most other articles report and it does not: supported
-    by more than half of the other articles (so with three articles, by both others)."""
+    by more than half of the other articles (so with three articles, by both others). Copies of
+    one text (``source_of``: article id → the id of the text it copies) count once."""
+    source_of = source_of or {}
     omitted: dict[str, list[str]] = {a: [] for a in article_ids}
-    others = len(article_ids) - 1
+    others = len({source_of.get(a, a) for a in article_ids}) - 1
     for claim in claims:
-        if claim.status != "shared" or len(claim.article_ids) * 2 <= others:
+        sources = {source_of.get(a, a) for a in claim.article_ids}
+        if claim.status != "shared" or len(sources) * 2 <= others:
             continue
         for article_id in article_ids:
             if article_id not in claim.article_ids:
