@@ -143,10 +143,10 @@ def cluster_stories(
     similarity = DENSE_WEIGHT * (dense @ dense.T) + (1 - DENSE_WEIGHT) * (lexical @ lexical.T).toarray()
     dates = [_published(a) for a in articles]
     if any(d is not None for d in dates):
-        for i in range(len(articles)):
-            for j in range(i + 1, len(articles)):
-                if _apart(dates[i], dates[j], window_days):
-                    similarity[i, j] = similarity[j, i] = -1.0  # never in one story
+        seconds = np.array([d.timestamp() if d is not None else np.nan for d in dates])
+        with np.errstate(invalid="ignore"):
+            apart = np.abs(seconds[:, None] - seconds[None, :]) > window_days * 86400  # NaN: unknown
+        similarity[apart] = -1.0  # never in one story
     if len(articles) == 1:
         return [list(articles)]
     from sklearn.cluster import AgglomerativeClustering
