@@ -112,8 +112,8 @@ def summarize(
     plain = np.stack([alignment.claim_vector(c.id) for c in candidates])
     spread = np.stack([alignment.claim_vector(c.id, vectors) for c in candidates])
     weights = np.array([len({source_of.get(a, a) for a in c.article_ids}) for c in candidates], dtype=float)
-    # Degree centrality (LexRank's idea without the graph walk): mean cosine to the other claims,
-    # weighted by how many outlets carry them.
+    # Degree centrality (LexRank's idea without the graph walk): mean cosine to all claims (itself
+    # included, the same for every claim), weighted by how many outlets carry them.
     centrality = (plain @ plain.T) @ weights / weights.sum()
     span = float(centrality.max() - centrality.min()) or 1.0
     relevance = (
@@ -140,13 +140,14 @@ def _mmr(
     candidates: Sequence[Claim], relevance: NDArray[np.float64], vectors: NDArray[np.float32], wanted: int
 ) -> list[Claim]:
     chosen: list[int] = []
-    cited: dict[str, int] = {}
+    every_article = {a for c in candidates for a in c.article_ids}
+    cited: dict[str, int] = dict.fromkeys(every_article, 0)
     remaining = set(range(len(candidates)))
     while remaining and len(chosen) < wanted:
 
         def gain(i: int) -> float:
             redundancy = max((float(vectors[i] @ vectors[j]) for j in chosen), default=0.0)
-            least = min(cited.values(), default=0)
+            least = min(cited.values(), default=0)  # over every article, cited or not yet
             fresh = sum(1 for a in candidates[i].article_ids if cited.get(a, 0) <= least)
             balance = fresh / len(candidates[i].article_ids)
             return MMR_LAMBDA * float(relevance[i]) - (1 - MMR_LAMBDA) * redundancy + BALANCE_WEIGHT * balance

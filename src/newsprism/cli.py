@@ -271,12 +271,14 @@ def _read_all(
 
 
 STREAM_BATCH = 64  # articles embedded together in stream mode; each is still assigned in order
-_JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
+_RECORD_SUFFIXES = (".jsonl", ".ndjson", ".json", ".jsonl.gz", ".ndjson.gz", ".json.gz")
 
 
 def _given_id(article: Article) -> str:
-    """CONTRACT.md: the record's own id for JSONL records, else the file's path or URL as given."""
-    return article.id if article.source == "-" or article.source.endswith(_JSONL_SUFFIXES) else article.source
+    """CONTRACT.md: the record's own id for JSONL records (files or standard input), else the
+    file's path or URL as given."""
+    source = article.source.lower()
+    return article.id if source in {"-", "<stdin>"} or source.endswith(_RECORD_SUFFIXES) else article.source
 
 
 @main.command("ingest")

@@ -69,12 +69,10 @@ _OFFICIAL_WORDS = frozenset(
     "minister ministry secretary president premier chancellor spokesman spokeswoman spokesperson "
     "ambassador envoy diplomat official officials government department embassy governor mayor "
     "senator lawmaker congressman congresswoman deputy general commander police prosecutor "
-    "council commission agency white house kremlin state statement readout reading minutes transcript "
-    "transcripts report side".split()
+    "council commission agency white house kremlin state statement readout minutes transcript "
+    "transcripts".split()
 )
-_MEDIA_WORDS = frozenset(
-    "news media agency newspaper tv television radio times post journal press broadcaster daily".split()
-)
+_MEDIA_WORDS = frozenset("news media newspaper tv television radio broadcaster".split())
 _UNNAMED = re.compile(
     r"\b(source|sources|officials?|diplomats?|people familiar|person familiar|insiders?|aides?)\b",
     re.IGNORECASE,
@@ -108,7 +106,11 @@ def describe_perspectives(
     described = []
     for view in comparison.perspectives:
         article = annotated.get(view.article_id)
-        tone, by_actor = (None, []) if article is None else article_tone(article, language, actors, analyzer)
+        # VADER's lexicon is English ("Die" is not a death in German): other languages get no tone.
+        english = article is not None and article.article.language in (None, "en")
+        tone, by_actor = (
+            article_tone(article, language, actors, analyzer) if english and article else (None, [])
+        )
         described.append(
             view.model_copy(
                 update={
@@ -382,7 +384,7 @@ def loaded_terms(
     counts: dict[str, Counter[str]] = {}
     for article in articles:
         annotation = annotated.get(article.id)
-        if annotation is None:
+        if annotation is None or article.language not in (None, "en"):
             continue
         counter: Counter[str] = Counter()
         for paragraph in annotation.paragraphs:

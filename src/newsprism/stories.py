@@ -56,6 +56,7 @@ LEXICAL_FEATURES = 2**20
 COPY_THRESHOLD = 0.8
 COPY_SHINGLE_WORDS = 5
 COPY_PERMUTATIONS = 128
+MIN_COPY_WORDS = 40
 
 _WORD = re.compile(r"[a-z][a-z'’-]+|\d[\d.,]*")
 
@@ -154,7 +155,30 @@ def cluster_stories(
     labels = AgglomerativeClustering(
         n_clusters=None, metric="precomputed", linkage="average", distance_threshold=1 - threshold
     ).fit_predict(np.clip(1 - similarity, 0, 2))
-    return _grouped(articles, [f"k{label}" for label in labels])
+    return [
+        part
+        for group in _grouped(articles, [f"k{label}" for label in labels])
+        for part in _within_window(group, window_days)
+    ]
+
+
+def _within_window(story: list[Article], window_days: float) -> list[list[Article]]:
+    """Average linkage can keep two articles further apart than the window in one group (their
+    pair is averaged with closer ones): cut the group, in date order, wherever its span would pass
+    the window. Undated articles stay with the largest part."""
+    dated = sorted(((d, a) for a in story if (d := _published(a)) is not None), key=lambda pair: pair[0])
+    if not dated or (dated[-1][0] - dated[0][0]).total_seconds() <= window_days * 86400:
+        return [story]
+    parts: list[list[Article]] = [[]]
+    start = dated[0][0]
+    for date, article in dated:
+        if (date - start).total_seconds() > window_days * 86400:
+            parts.append([])
+            start = date
+        parts[-1].append(article)
+    parts.sort(key=len, reverse=True)
+    parts[0].extend(a for a in story if _published(a) is None)
+    return parts
 
 
 def _grouped(articles: Sequence[Article], labels: Sequence[str]) -> list[list[Article]]:
@@ -167,24 +191,27 @@ def _grouped(articles: Sequence[Article], labels: Sequence[str]) -> list[list[Ar
 @dataclass
 class _Story:
     id: str
-    dense_sum: NDArray[np.float64]
     lexical_sum: csr_matrix
-    size: int
-    first: datetime | None
-    last: datetime | None
-    article_ids: list[str] = field(default_factory=list)
+    first: float  # publication timestamps (NaN when no member is dated)
+    last: float
 
 
 @dataclass
 class StoryStream:
     """Assigns articles to stories one batch at a time, as they arrive. Each story keeps running
     sums of its members' vectors, so an article's mean similarity to a story's members is two dot
-    products; stories whose window has passed are skipped."""
+    products. The dense part is scored against every open story at once (one matrix product); the
+    exact lexical part only for the CANDIDATES best of them, so an article costs the same whether
+    ten or ten thousand stories are open. Stories outside the window are skipped."""
 
     threshold: float = STORY_THRESHOLD
     window_days: float = WINDOW_DAYS
     embedder: Embedder | None = None
     stories: list[_Story] = field(default_factory=list)
+    _dense: NDArray[np.float64] = field(default_factory=lambda: np.zeros((0, 0)))
+    _sizes: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+
+    CANDIDATES = 20
 
     def add(self, article: Article) -> str:
         return self.add_batch([article])[0]
@@ -196,44 +223,56 @@ class StoryStream:
             return []
         dense = vectors if vectors is not None else dense_vectors(articles, self.embedder)
         lexical = lexical_vectors(articles)
-        ids = []
-        for i, article in enumerate(articles):
-            ids.append(self._assign(article, dense[i].astype(np.float64), lexical[i]))
-        return ids
+        return [self._assign(a, dense[i].astype(np.float64), lexical[i]) for i, a in enumerate(articles)]
 
     def _assign(self, article: Article, dense: NDArray[np.float64], lexical: csr_matrix) -> str:
         published = _published(article)
-        best: _Story | None = None
-        best_score = self.threshold
-        for story in self.stories:
-            if _apart(published, story.last, self.window_days) and _apart(
-                published, story.first, self.window_days
-            ):
-                continue
-            score = (
-                DENSE_WEIGHT * float(dense @ story.dense_sum)
-                + (1 - DENSE_WEIGHT) * float(lexical.multiply(story.lexical_sum).sum())
-            ) / story.size
-            if score >= best_score:
-                best, best_score = story, score
-        if best is None:
-            best = _Story(
-                id=story_id_for([article.id]),
-                dense_sum=np.zeros_like(dense),
-                lexical_sum=lexical * 0,
-                size=0,
-                first=published,
-                last=published,
-            )
-            self.stories.append(best)
-        best.dense_sum += dense
-        best.lexical_sum = best.lexical_sum + lexical
-        best.size += 1
-        best.article_ids.append(article.id)
-        if published is not None:
-            best.first = min(best.first or published, published)
-            best.last = max(best.last or published, published)
-        return best.id
+        when = published.timestamp() if published is not None else np.nan
+        count = len(self.stories)
+        best, best_score = -1, self.threshold
+        if count:
+            firsts = np.array([s.first for s in self.stories])
+            lasts = np.array([s.last for s in self.stories])
+            window = self.window_days * 86400
+            with np.errstate(invalid="ignore"):  # NaN (undated) compares False: never outside
+                outside = (np.abs(firsts - when) > window) | (np.abs(lasts - when) > window)
+            dense_scores = self._dense[:count] @ dense / self._sizes[:count]
+            dense_scores[outside] = -np.inf
+            for index in np.argsort(-dense_scores)[: self.CANDIDATES]:
+                if not np.isfinite(dense_scores[index]):
+                    break
+                lexical_score = (
+                    float(lexical.multiply(self.stories[index].lexical_sum).sum()) / self._sizes[index]
+                )
+                score = DENSE_WEIGHT * dense_scores[index] + (1 - DENSE_WEIGHT) * lexical_score
+                if score >= best_score:
+                    best, best_score = int(index), score
+        if best < 0:
+            best = self._open(article, dense, lexical, when)
+        else:
+            story = self.stories[best]
+            story.lexical_sum = story.lexical_sum + lexical
+            self._dense[best] += dense
+            self._sizes[best] += 1
+            if not np.isnan(when):
+                story.first = when if np.isnan(story.first) else min(story.first, when)
+                story.last = when if np.isnan(story.last) else max(story.last, when)
+        return self.stories[best].id
+
+    def _open(self, article: Article, dense: NDArray[np.float64], lexical: csr_matrix, when: float) -> int:
+        index = len(self.stories)
+        if index >= len(self._sizes):  # grow the sums by doubling
+            grown = max(16, 2 * len(self._sizes))
+            dense_sums = np.zeros((grown, len(dense)))
+            if index:
+                dense_sums[:index] = self._dense[:index]
+            sizes = np.zeros(grown)
+            sizes[:index] = self._sizes[:index]
+            self._dense, self._sizes = dense_sums, sizes
+        self._dense[index] = dense
+        self._sizes[index] = 1
+        self.stories.append(_Story(id=story_id_for([article.id]), lexical_sum=lexical, first=when, last=when))
+        return index
 
 
 def find_copies(articles: Sequence[Article], on_article: Callable[[], None] | None = None) -> dict[str, str]:
@@ -243,20 +282,27 @@ def find_copies(articles: Sequence[Article], on_article: Callable[[], None] | No
     index = MinHashLSH(threshold=COPY_THRESHOLD, num_perm=COPY_PERMUTATIONS)
     order = {a.id: i for i, a in enumerate(articles)}
     copies: dict[str, str] = {}
+    signatures: dict[str, MinHash] = {}
     for article in articles:
         words = _WORD.findall(article.text.lower())
+        if len(words) < MIN_COPY_WORDS:  # a one-line text is not a wire story
+            if on_article is not None:
+                on_article()
+            continue
         shingles = {
             " ".join(words[i : i + COPY_SHINGLE_WORDS])
             for i in range(max(1, len(words) - COPY_SHINGLE_WORDS + 1))
         }
         signature = MinHash(num_perm=COPY_PERMUTATIONS)
         signature.update_batch([s.encode("utf-8") for s in shingles])
-        matches = index.query(signature)
+        # LSH returns candidates; their signatures' estimated Jaccard confirms them.
+        matches = [m for m in index.query(signature) if signatures[m].jaccard(signature) >= COPY_THRESHOLD]
         if matches:
             original = min(matches, key=lambda m: order[m])
             copies[article.id] = copies.get(original, original)
         else:
             index.insert(article.id, signature)
+            signatures[article.id] = signature
         if on_article is not None:
             on_article()
     return copies

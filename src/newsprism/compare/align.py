@@ -93,13 +93,10 @@ def align_claims(units: Sequence[Unit], embedder: Embedder | None = None) -> Ali
     # Greedy average-linkage clustering with a cannot-link rule: pairs from different articles are
     # merged best first; two groups join only if they share no article (an outlet states a fact
     # once per claim) and their members are on average still similar enough, which stops chains.
-    candidates = [
-        (float(score[i, j]), i, j)
-        for i in range(len(units))
-        for j in range(i + 1, len(units))
-        if units[i].article_id != units[j].article_id and score[i, j] >= ALIGN_THRESHOLD
-    ]
-    candidates.sort(reverse=True)
+    article_of = np.array([u.article_id for u in units])
+    pairs = np.argwhere(np.triu(score >= ALIGN_THRESHOLD, k=1))
+    pairs = pairs[article_of[pairs[:, 0]] != article_of[pairs[:, 1]]]
+    candidates = sorted(((float(score[i, j]), int(i), int(j)) for i, j in pairs), reverse=True)
     members_of: dict[int, list[int]] = {i: [i] for i in range(len(units))}
     articles_of: dict[int, set[str]] = {i: {units[i].slot} for i in range(len(units))}
     for _, i, j in candidates:

@@ -64,7 +64,14 @@ _NUMBER_WORDS = {
 }
 # "No-one was injured", "nobody died", "never entered": the clause is negated without a "not".
 NEGATORS = frozenset({"never", "no", "no-one", "noone", "nobody", "none", "nothing", "neither", "nor"})
-_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "bn": 1e9}
+_SCALES = {
+    "thousand": 1e3,
+    "million": 1e6,
+    "billion": 1e9,
+    "trillion": 1e12,
+    "k": 1e3,
+    "bn": 1e9,
+}  # not "m": "300 m" is metres
 # Words that make a number a bound or an estimate rather than an exact figure.
 APPROXIMATE = frozenset(
     "about around approximately nearly almost roughly some estimated up more than over least under below "
@@ -229,9 +236,12 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 # Datelines and bylines: "Last updated at 22:46 GMT", "UPDATED: 22:07 GMT, 7 July 2012", "By Jane Roe".
+# Case-insensitive only for the first words: a byline's name must really be capitalised ("By
+# Tuesday, the toll had risen" is a claim), and "Updated figures show …" is not a dateline.
 _PAGE_LINE = re.compile(
-    r"^\s*(?:(?:last\s+)?(?:updated|published|posted|modified)\b|by\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}\s*(?:[,|]|$))",
-    re.IGNORECASE,
+    r"^\s*(?:(?i:(?:last\s+)?(?:updated|published|posted|modified))(?:\s+(?i:at|on))?\s*[:\d]"
+    r"|(?i:by)\s+(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|then|now)\b)"
+    r"[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}\s*(?:[,|]|$))"
 )
 
 

@@ -138,7 +138,7 @@ def _numbers(claim_id: str, a: Unit, b: Unit, outlets: dict[str, str]) -> list[S
             ]
             clock = qa.counted.startswith("clock time")
             what = "the time as " if clock else ""
-            description = f"{outlets[a.article_id]} gives {what}{qa.span.text!r} where {outlets[b.article_id]} gives {qb.span.text!r}."
+            description = f"{outlets[a.article_id]} gives {what}“{qa.span.text}” where {outlets[b.article_id]} gives “{qb.span.text}”."
             results.append(_scored("date" if clock else "number", description, sides, [claim_id], confidence))
     return results
 
@@ -440,8 +440,8 @@ def _name_spellings(entities: EntityIndex, outlets: dict[str, str]) -> list[Scor
                 ]
                 spelt = [next(iter(spellings[f].values())).text for f in (x, y)]
                 description = (
-                    f"{_listing([outlets[a] for a in spellings[x]])} spell the name {spelt[0]!r}; "
-                    f"{_listing([outlets[a] for a in spellings[y]])} {spelt[1]!r}."
+                    f"{_listing([outlets[a] for a in spellings[x]])} spell the name “{spelt[0]}”; "
+                    f"{_listing([outlets[a] for a in spellings[y]])} “{spelt[1]}”."
                 )
                 results.append(_scored("entity", description, sides, [], 0.55))
     return results
@@ -480,9 +480,7 @@ def _negation(claim_id: str, a: Unit, b: Unit, outlets: dict[str, str], similari
         _side(b.article_id, b.start, b.end, b.text, ("not " if b.negated else "") + b.verb),
     ]
     yes, no = (b, a) if a.negated else (a, b)
-    description = (
-        f"{outlets[yes.article_id]} reports that it did {yes.verb}; {outlets[no.article_id]} that it did not."
-    )
+    description = f"{outlets[yes.article_id]} states it (“{yes.verb}”); {outlets[no.article_id]} says the opposite (“not {no.verb}”)."
     return [
         _scored(
             "negation",
@@ -517,7 +515,10 @@ def _contradictions(
         units = alignment.units_of[claim.id]
         for i, a in enumerate(units):
             for b in units[i + 1 :]:
-                if a.article_id == b.article_id or (a.article_id, claim.id) in shaped:
+                if (
+                    a.article_id == b.article_id
+                    or {(a.article_id, claim.id), (b.article_id, claim.id)} <= shaped
+                ):
                     continue
                 similarity = alignment.similarity.get(
                     (a.id, b.id), alignment.similarity.get((b.id, a.id), 0.0)

@@ -17,6 +17,11 @@ def _escape(text: str) -> str:
     )
 
 
+def _cell(text: str) -> str:
+    """Text for a table cell: escaped, and a "|" no longer ends the cell."""
+    return _escape(text).replace("|", "\\|")
+
+
 MAX_ENTITIES = 30  # the table lists the most mentioned; the JSON has them all
 MAX_CLAIMS = 25
 MAX_VOICES = 8
@@ -73,7 +78,7 @@ def render_markdown(brief: Brief) -> str:
         ]
         for view in brief.perspectives:
             lines.append(
-                f"| {_escape(outlets[view.article_id])} | {len(view.exclusive_claim_ids)} | {len(view.omitted_claim_ids)} |"
+                f"| {_cell(outlets[view.article_id])} | {len(view.exclusive_claim_ids)} | {len(view.omitted_claim_ids)} |"
             )
         lines.append("")
     lines += _perspectives(brief, outlets)
@@ -99,7 +104,7 @@ def render_markdown(brief: Brief) -> str:
                 str(len(entity.mentions)),
                 str(len({m.article_id for m in entity.mentions})),
             ]
-            lines.append("| " + " | ".join(_escape(c).replace("|", "\\|") for c in cells) + " |")
+            lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
         if len(brief.entities) > MAX_ENTITIES:
             lines.append(f"\n{len(brief.entities) - MAX_ENTITIES} more entities in brief.json.")
         lines.append("")
@@ -125,10 +130,10 @@ def render_markdown(brief: Brief) -> str:
             article.outlet or "unknown",
             article.published or "unknown",
             article.language or "unknown",
-            (article.title or "untitled").replace("|", "\\|"),
+            article.title or "untitled",
             str(len(article.removed)),
         ]
-        lines.append("| " + " | ".join(_escape(c) if i != 4 else c for i, c in enumerate(cells)) + " |")
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     lines.append("")
     for article in brief.articles:
         lines += [f"### {_escape(article.title or article.id)}", ""]
@@ -148,18 +153,18 @@ def _perspectives(brief: Brief, outlets: dict[str, str]) -> list[str]:
     if not views:
         return []
     lines = ["## How each outlet told it", ""]
-    topics = [t.label for t in views[0].topics]
+    topics = list(dict.fromkeys(t.label for view in views for t in view.topics))
     if topics:
         lines += [
             "Topics (share of each outlet's claim text; 0 % = not covered):",
             "",
-            "| outlet | " + " | ".join(_escape(t) for t in topics) + " |",
+            "| outlet | " + " | ".join(_cell(t) for t in topics) + " |",
             "|---|" + "---|" * len(topics),
         ]
         for view in views:
             shares = {t.label: t.share for t in view.topics}
             cells = [f"{shares.get(t, 0.0):.0%}" for t in topics]
-            lines.append(f"| {_escape(outlets[view.article_id])} | " + " | ".join(cells) + " |")
+            lines.append(f"| {_cell(outlets[view.article_id])} | " + " | ".join(cells) + " |")
         lines.append("")
     for view in views:
         lines += [f"### {_escape(outlets[view.article_id])}", ""]
