@@ -157,7 +157,10 @@ def analyze_story(story: Sequence[Article], *, judge: ContradictionJudge | None 
 
 
 def brief_of_story(
-    story: Sequence[Article], annotated: Sequence[AnnotatedArticle], *, judge: ContradictionJudge | None = None
+    story: Sequence[Article],
+    annotated: Sequence[AnnotatedArticle],
+    *,
+    judge: ContradictionJudge | None = None,
 ) -> Brief:
     from newsprism.compare import compare_story
     from newsprism.nlp import analyze_language
