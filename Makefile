@@ -32,6 +32,9 @@ bench: setup
 	$(BIN)/python bench/annotate_speed.py --processes 2
 	$(BIN)/python bench/compare_eval.py
 	$(BIN)/python bench/compare_speed.py
+	$(BIN)/python bench/summary_eval.py
+	$(BIN)/python bench/cluster_eval.py
+	$(BIN)/python bench/engine_speed.py
 
 lint: setup
 	$(BIN)/ruff check src tests bench

@@ -147,6 +147,19 @@ def test_saved_story_reads_back_equal(db_url: str, sample_articles: list[Article
     store.close()
 
 
+def test_copies_default_to_the_articles_own_marks(db_url: str, sample_articles: list[Article]) -> None:
+    """``copy_of`` relates articles of one run, so it is kept with the story, not the article."""
+    marked = [sample_articles[0], sample_articles[1].model_copy(update={"copy_of": sample_articles[0].id})]
+    store = open_store(db_url)
+    store.add_articles(marked)
+    store.save_story(_brief(marked))
+    assert store.list_stories()[0].copies == {marked[1].id: marked[0].id}
+    assert store.get_story("s-test") == _brief(marked)
+    stored = store.get_article(marked[1].id)
+    assert stored is not None and stored.copy_of is None and stored == sample_articles[1]
+    store.close()
+
+
 def test_saving_a_story_again_replaces_it(db_url: str, sample_articles: list[Article]) -> None:
     store = open_store(db_url)
     store.save_story(_brief(sample_articles), {sample_articles[1].id: sample_articles[0].id})
