@@ -29,7 +29,22 @@ class Engine(Protocol):
     def close(self) -> None: ...
 
 
-class LocalEngine:
+class ClosesOnExit:
+    """``with engine:`` closes the engine on leaving the block (shared by every engine)."""
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+class LocalEngine(ClosesOnExit):
     """Runs the batches in this process, one after the other: the default, and the reference the
     Ray engine's results are tested against."""
 
@@ -50,17 +65,6 @@ class LocalEngine:
         if batch:
             function = function or make_function()
             yield from checked_results(function(batch), len(batch))
-
-    def close(self) -> None:
-        pass
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self.close()
 
 
 def check_batch_size(batch_size: int) -> None:

@@ -26,10 +26,9 @@ import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from newsprism.engine.local import BatchFunction, check_batch_size, checked_results
+from newsprism.engine.local import BatchFunction, ClosesOnExit, check_batch_size, checked_results
 from newsprism.errors import MissingExtra, NewsprismError
 
 if TYPE_CHECKING:
@@ -263,7 +262,7 @@ def quiet_ray_data() -> None:
     logging.getLogger("ray.data").setLevel(logging.CRITICAL)
 
 
-class RayEngine:
+class RayEngine(ClosesOnExit):
     """Runs batches on ``workers`` Ray actors (one CPU each).
 
     With no ``address`` it starts a private local Ray with ``workers`` CPUs on 127.0.0.1 (no
@@ -375,11 +374,3 @@ class RayEngine:
 
             ray.shutdown()
             self._owns_ray = False
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self.close()
