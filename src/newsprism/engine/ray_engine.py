@@ -43,6 +43,10 @@ R = TypeVar("R")
 RAY_LOG_LEVEL = logging.ERROR
 # How long to wait for a cluster's address to answer before saying it does not.
 CONNECT_TIMEOUT_SECONDS = 5.0
+# A Ray client server starts one process per driver; on a loaded head that start can fail
+# transiently (seen in CI: the proxy lost a race with its own child process), so a ray://
+# connection is tried this many times before giving up.
+CLIENT_CONNECT_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -165,6 +169,29 @@ def _check_reachable(address: str) -> None:
             pass
     except (OSError, ValueError) as exc:
         raise ConnectionError(f"nothing answers at {target} ({exc})") from None
+
+
+def _connect(address: str, options: dict[str, Any]) -> None:
+    """``ray.init`` on a cluster, retrying a ray:// connection whose server side failed to start."""
+    import ray
+
+    for attempt in range(1, CLIENT_CONNECT_ATTEMPTS + 1):
+        try:
+            ray.init(address=address, **options)
+            return
+        except ConnectionError as exc:
+            transient = address.startswith("ray://") and "Initialization failure from server" in str(exc)
+            if not transient or attempt == CLIENT_CONNECT_ATTEMPTS:
+                raise
+            time.sleep(2.0 * attempt)
+
+
+def _error_summary(exc: BaseException) -> str:
+    """One line for an error that may carry a whole server-side traceback: its last line."""
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    if len(lines) > 1 and any(line.startswith("Traceback") for line in lines):
+        return f"{lines[0]} ... {lines[-1]}"[:400]
+    return " ".join(lines)[:400]
 
 
 def _stream_batches(
@@ -291,7 +318,7 @@ class RayEngine(ClosesOnExit):
             try:
                 if address:
                     _check_reachable(address)
-                    ray.init(address=address, **options)
+                    _connect(address, options)
                 else:
                     # address="local": always a new local Ray, never one another process started.
                     ray.init(
@@ -304,7 +331,7 @@ class RayEngine(ClosesOnExit):
             except (ConnectionError, RuntimeError, ValueError, TimeoutError, OSError) as exc:
                 if address:
                     raise NewsprismError(
-                        f"cannot connect to the Ray cluster at {address}: {str(exc).strip()[:300]}; check the "
+                        f"cannot connect to the Ray cluster at {address}: {_error_summary(exc)}; check the "
                         "address (ray://HEAD:10001 or HEAD:6379) and, if the cluster uses token "
                         "authentication, set RAY_AUTH_MODE=token (docs/scaling.md)"
                     ) from None
