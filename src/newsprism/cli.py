@@ -403,5 +403,85 @@ def _store(articles: Iterable[Article], db_url: str | None, quiet: bool) -> Inge
     return report
 
 
+@main.command("serve")
+@click.option(
+    "--db", "db_url", default=None, help="Database URL (default: $NEWSPRISM_DB or sqlite:///newsprism.db)."
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option(
+    "--token",
+    envvar="NEWSPRISM_TOKEN",
+    default=None,
+    help="Bearer token every write needs ($NEWSPRISM_TOKEN); required off 127.0.0.1.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Background worker processes running the pipeline (0: only serve; run `newsprism worker` elsewhere).",
+)
+@click.option(
+    "--max-body-mb",
+    type=click.FloatRange(min=0.01),
+    default=10.0,
+    show_default=True,
+    help="Largest request body.",
+)
+@click.option(
+    "--allow-private-urls",
+    is_flag=True,
+    help="Let URL records point at private, loopback or link-local hosts (refused by default: SSRF).",
+)
+@click.option(
+    "--nli", "nli_name", default=None, envvar="NEWSPRISM_NLI", help="Contradiction judge, e.g. aegis."
+)
+def serve_command(
+    db_url: str | None,
+    host: str,
+    port: int,
+    token: str | None,
+    workers: int,
+    max_body_mb: float,
+    allow_private_urls: bool,
+    nli_name: str | None,
+) -> None:
+    """Serve the REST API and web UI, with background workers that analyse ingested articles."""
+    from newsprism.serve import Settings, run_server
+
+    settings = Settings(
+        db_url=db_url,
+        token=token or None,
+        max_body_bytes=int(max_body_mb * 1024 * 1024),
+        allow_private_urls=allow_private_urls,
+    )
+    try:
+        run_server(settings, host=host, port=port, workers=workers, judge_name=nli_name)
+    except NewsprismError as exc:
+        _fail(str(exc))
+
+
+@main.command("worker")
+@click.option(
+    "--db", "db_url", default=None, help="Database URL (default: $NEWSPRISM_DB or sqlite:///newsprism.db)."
+)
+@click.option("--allow-private-urls", is_flag=True, help="Let URL records point at private hosts.")
+@click.option(
+    "--nli", "nli_name", default=None, envvar="NEWSPRISM_NLI", help="Contradiction judge, e.g. aegis."
+)
+def worker_command(db_url: str | None, allow_private_urls: bool, nli_name: str | None) -> None:
+    """Process the ingest queue of a database that `newsprism serve` writes to (another machine's
+    worker, or more of them); stops on Ctrl-C, handing back the job in progress."""
+    import threading
+
+    from newsprism.serve import run_worker
+
+    try:
+        run_worker(db_url, allow_private_urls, nli_name, threading.Event())
+    except NewsprismError as exc:
+        _fail(str(exc))
+
+
 if __name__ == "__main__":
     main()

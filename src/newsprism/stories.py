@@ -116,6 +116,12 @@ def _published(article: Article) -> datetime | None:
         return None
 
 
+def _timestamp(article: Article) -> float:
+    """Seconds since the epoch of the article's publication, NaN when unknown."""
+    published = _published(article)
+    return published.timestamp() if published is not None else np.nan
+
+
 def _apart(a: datetime | None, b: datetime | None, window_days: float) -> bool:
     return a is not None and b is not None and abs((a - b).total_seconds()) > window_days * 86400
 
@@ -210,6 +216,7 @@ class StoryStream:
     stories: list[_Story] = field(default_factory=list)
     _dense: NDArray[np.float64] = field(default_factory=lambda: np.zeros((0, 0)))
     _sizes: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    _index: dict[str, int] = field(default_factory=dict)  # story id → row of the sums
 
     CANDIDATES = 20
 
@@ -225,9 +232,22 @@ class StoryStream:
         lexical = lexical_vectors(articles)
         return [self._assign(a, dense[i].astype(np.float64), lexical[i]) for i, a in enumerate(articles)]
 
+    def place(
+        self, articles: Sequence[Article], story_ids: Sequence[str], vectors: NDArray[np.float32]
+    ) -> None:
+        """Put articles into the stories they were already assigned to (by this stream or another
+        one sharing a database) without scoring them: how a server's worker catches up."""
+        lexical = lexical_vectors(articles)
+        for i, (article, story_id) in enumerate(zip(articles, story_ids, strict=True)):
+            dense, when = vectors[i].astype(np.float64), _timestamp(article)
+            index = self._index.get(story_id)
+            if index is None:
+                self._open(article, dense, lexical[i], when, story_id=story_id)
+            else:
+                self._join(index, dense, lexical[i], when)
+
     def _assign(self, article: Article, dense: NDArray[np.float64], lexical: csr_matrix) -> str:
-        published = _published(article)
-        when = published.timestamp() if published is not None else np.nan
+        when = _timestamp(article)
         count = len(self.stories)
         best, best_score = -1, self.threshold
         if count:
@@ -250,16 +270,26 @@ class StoryStream:
         if best < 0:
             best = self._open(article, dense, lexical, when)
         else:
-            story = self.stories[best]
-            story.lexical_sum = story.lexical_sum + lexical
-            self._dense[best] += dense
-            self._sizes[best] += 1
-            if not np.isnan(when):
-                story.first = when if np.isnan(story.first) else min(story.first, when)
-                story.last = when if np.isnan(story.last) else max(story.last, when)
+            self._join(best, dense, lexical, when)
         return self.stories[best].id
 
-    def _open(self, article: Article, dense: NDArray[np.float64], lexical: csr_matrix, when: float) -> int:
+    def _join(self, index: int, dense: NDArray[np.float64], lexical: csr_matrix, when: float) -> None:
+        story = self.stories[index]
+        story.lexical_sum = story.lexical_sum + lexical
+        self._dense[index] += dense
+        self._sizes[index] += 1
+        if not np.isnan(when):
+            story.first = when if np.isnan(story.first) else min(story.first, when)
+            story.last = when if np.isnan(story.last) else max(story.last, when)
+
+    def _open(
+        self,
+        article: Article,
+        dense: NDArray[np.float64],
+        lexical: csr_matrix,
+        when: float,
+        story_id: str | None = None,
+    ) -> int:
         index = len(self.stories)
         if index >= len(self._sizes):  # grow the sums by doubling
             grown = max(16, 2 * len(self._sizes))
@@ -271,7 +301,9 @@ class StoryStream:
             self._dense, self._sizes = dense_sums, sizes
         self._dense[index] = dense
         self._sizes[index] = 1
-        self.stories.append(_Story(id=story_id_for([article.id]), lexical_sum=lexical, first=when, last=when))
+        story_id = story_id or story_id_for([article.id])
+        self.stories.append(_Story(id=story_id, lexical_sum=lexical, first=when, last=when))
+        self._index[story_id] = index
         return index
 
 

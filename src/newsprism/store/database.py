@@ -19,7 +19,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, delete, event, func, or_, select
+from sqlalchemy import Engine, create_engine, delete, event, func, or_, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -33,6 +33,8 @@ DEFAULT_DB_URL = "sqlite:///newsprism.db"
 # 200 articles per transaction: large enough to amortise commits on SQLite, small enough that a
 # failure loses (and retries) little.
 BATCH_SIZE = 200
+# Any fixed number: the PostgreSQL advisory lock that serialises migrations.
+MIGRATION_LOCK_KEY = 5_313_027_401
 
 
 def database_url(url: str | None) -> str:
@@ -93,6 +95,10 @@ def migrate(engine: Engine) -> None:
     """Bring the schema to the newest migration (run on every open; a no-op when current)."""
     config = migration_config()
     with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            # Two servers starting on one database at once: the second waits for the first's
+            # migration instead of creating the same tables again (released at commit).
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
@@ -171,10 +177,15 @@ class Store:
             conditions.append(ArticleRow.canonical_url == canonical)
         return session.scalars(select(ArticleRow).where(or_(*conditions)).limit(1)).first()
 
-    def save_story(self, brief: Brief, copies: Mapping[str, str] | None = None) -> None:
+    def save_story(
+        self, brief: Brief, copies: Mapping[str, str] | None = None, *, keep_larger: bool = False
+    ) -> bool:
         """Store a story's brief, replacing the one stored under the same story id, with its list
         of articles and which of them reprint another (``copies``: article id → id of the article
         it reprints, as ``stories.find_copies`` gives; by default the articles' own ``copy_of``).
+        With ``keep_larger`` a stored brief of more articles is kept (stories served by
+        ``newsprism serve`` only grow, so a smaller brief is an older one finishing late); returns
+        whether the brief was stored.
 
         One transaction: if anything fails (a brief listing one article twice, a lost
         connection) the previously stored brief and list stay exactly as they were.
@@ -199,6 +210,8 @@ class Store:
                 with Session(self.engine) as session, session.begin():
                     row = session.get(StoryRow, story.id, with_for_update=True)
                     now = datetime.now(UTC)
+                    if row is not None and keep_larger and row.article_count > len(story.article_ids):
+                        return False
                     if row is None:
                         session.add(StoryRow(id=story.id, updated_at=now, **values))
                     else:
@@ -217,7 +230,7 @@ class Store:
                         for position, article_id in enumerate(story.article_ids)
                         for original in [copies.get(article_id)]
                     )
-                return
+                return True
             except IntegrityError as exc:
                 if attempt == 2 or row is not None:
                     raise StoreError(
@@ -228,6 +241,7 @@ class Store:
                 raise StoreError(
                     f"story {story.id}: database write failed, nothing changed: {_first_line(exc.orig)}"
                 ) from None
+        raise AssertionError("unreachable: the second try returns or raises")
 
     # ------------------------------------------------------------------ reading
 
@@ -238,19 +252,45 @@ class Store:
     def get_article(self, article_id: str) -> Article | None:
         with Session(self.engine) as session:
             row = session.get(ArticleRow, article_id)
-            return _from_row(row) if row is not None else None
+            return article_from_row(row) if row is not None else None
 
     def get_story(self, story_id: str) -> Brief | None:
         """The stored brief of a story, or None."""
-        with Session(self.engine) as session:
-            document = session.scalar(select(StoryRow.brief_json).where(StoryRow.id == story_id))
+        document = self.get_story_json(story_id)
         return Brief.model_validate_json(document) if document is not None else None
 
+    def get_story_json(self, story_id: str) -> str | None:
+        """The stored brief.json of a story as written, or None."""
+        with Session(self.engine) as session:
+            return session.scalar(select(StoryRow.brief_json).where(StoryRow.id == story_id))
+
+    def get_story_info(self, story_id: str) -> StoredStory | None:
+        """A story as lists show it (with ``updated_at``), or None."""
+        with Session(self.engine) as session:
+            row = session.get(StoryRow, story_id)
+            if row is None:
+                return None
+            members = session.execute(
+                select(StoryArticleRow.article_id, StoryArticleRow.copy_of)
+                .where(StoryArticleRow.story_id == story_id)
+                .order_by(StoryArticleRow.position)
+            ).all()
+            return StoredStory(
+                id=row.id,
+                title=row.title,
+                article_ids=[m.article_id for m in members],
+                first_published=row.first_published,
+                last_published=row.last_published,
+                updated_at=row.updated_at,
+                copies={m.article_id: m.copy_of for m in members if m.copy_of is not None},
+            )
+
     def list_stories(
-        self, *, limit: int | None = None, offset: int = 0, query: str | None = None
+        self, *, limit: int | None = None, offset: int = 0, query: str | None = None, sort: str = "largest"
     ) -> list[StoredStory]:
-        """Stored stories, largest first (then latest, then by id); ``query`` keeps those whose
-        title contains it (ignoring case)."""
+        """Stored stories, largest first (then latest, then by id), or with ``sort="newest"`` the
+        latest published first (then the latest updated); ``query`` keeps those whose title
+        contains it (ignoring case)."""
         statement = select(
             StoryRow.id,
             StoryRow.title,
@@ -260,9 +300,14 @@ class Store:
         )
         if query:
             statement = statement.where(func.lower(StoryRow.title).contains(query.lower(), autoescape=True))
-        statement = statement.order_by(
-            StoryRow.article_count.desc(), StoryRow.last_published.desc().nulls_last(), StoryRow.id
-        ).offset(offset)
+        order: tuple[Any, ...]
+        if sort == "largest":
+            order = (StoryRow.article_count.desc(), StoryRow.last_published.desc().nulls_last(), StoryRow.id)
+        elif sort == "newest":
+            order = (StoryRow.last_published.desc().nulls_last(), StoryRow.updated_at.desc(), StoryRow.id)
+        else:
+            raise ValueError(f"unknown sort {sort!r}: use largest or newest")
+        statement = statement.order_by(*order).offset(offset)
         if limit is not None:
             statement = statement.limit(limit)
         with Session(self.engine) as session:
@@ -291,14 +336,17 @@ class Store:
             for row in rows
         ]
 
-    def count_stories(self) -> int:
+    def count_stories(self, query: str | None = None) -> int:
+        statement = select(func.count()).select_from(StoryRow)
+        if query:
+            statement = statement.where(func.lower(StoryRow.title).contains(query.lower(), autoescape=True))
         with Session(self.engine) as session:
-            return int(session.scalar(select(func.count()).select_from(StoryRow)) or 0)
+            return int(session.scalar(statement) or 0)
 
     def iter_articles(self) -> Iterator[Article]:
         with Session(self.engine) as session:
             for row in session.scalars(select(ArticleRow).order_by(ArticleRow.published, ArticleRow.id)):
-                yield _from_row(row)
+                yield article_from_row(row)
 
 
 def open_store(url: str | None = None) -> Store:
@@ -341,7 +389,7 @@ def _to_row(article: Article, canonical: str | None, digest: str) -> ArticleRow:
     )
 
 
-def _from_row(row: ArticleRow) -> Article:
+def article_from_row(row: ArticleRow) -> Article:
     return Article.model_validate(
         {name: getattr(row, name) for name in Article.model_fields if name not in RUN_FIELDS}
     )

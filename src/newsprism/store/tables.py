@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, func
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -70,3 +70,58 @@ class StoryArticleRow(Base):
     copy_of: Mapped[str | None] = mapped_column(String(200))
 
     __table_args__ = (Index("ix_story_articles_article", "article_id"),)
+
+
+class JobRow(Base):
+    """Background work for ``newsprism serve``: ``ingest`` (records → stored, cleaned articles
+    placed in stories) or ``brief`` (recompute one story's brief). Claimed by one worker at a time
+    with a guarded UPDATE (see ``newsprism.store.queue``)."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))  # queued | running | done | failed
+    story_id: Mapped[str | None] = mapped_column(String(200))  # brief jobs
+    payload: Mapped[str] = mapped_column(Text)  # JSON
+    result: Mapped[str | None] = mapped_column(Text)  # JSON
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    worker: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        Index("ix_jobs_status", "status", "created_at"),
+        Index("ix_jobs_story", "story_id", "status"),
+    )
+
+
+class LeaseRow(Base):
+    """A named lock with an expiry, held by one worker: portable across SQLite and PostgreSQL
+    and safe when a holder dies (the lease runs out)."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    holder: Mapped[str | None] = mapped_column(String(200))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AssignmentRow(Base):
+    """Which story an ingested article joined, with the vector it was placed by, so that any
+    worker can rebuild the story stream's state (``seq`` orders assignments for incremental
+    catch-up)."""
+
+    __tablename__ = "story_assignments"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    article_id: Mapped[str] = mapped_column(
+        String(200), ForeignKey("articles.id", ondelete="CASCADE"), unique=True
+    )
+    story_id: Mapped[str] = mapped_column(String(200))
+    vector: Mapped[bytes] = mapped_column(LargeBinary)  # float32 dense story vector
+    assigned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_story_assignments_story", "story_id"),)

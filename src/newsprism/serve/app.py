@@ -1,0 +1,431 @@
+"""The REST API of ``newsprism serve`` (../CONTRACT.md: health, articles in, stories and
+articles out, an OpenAPI document at /openapi.json) and the application that also serves the
+web pages (``newsprism.serve.pages``).
+
+Request handlers only read the database or add a job to its queue; the pipeline runs in the
+worker (``newsprism.serve.worker``). Every error a client sees is ``{"error": {"code",
+"message"}}`` with a fitting status (HTML pages get the same message as a page), never a stack
+trace.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from newsprism import __version__
+from newsprism.errors import InputError
+from newsprism.model import Article
+from newsprism.read.fetch import check_host_allowed
+from newsprism.store import queue
+from newsprism.store.database import Store, open_store
+
+log = logging.getLogger("newsprism.serve")
+
+# 10 MiB per request: a batch of a few hundred full articles. Larger batches: several requests.
+DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
+MAX_RECORDS_PER_REQUEST = 1000
+MAX_TEXT_CHARACTERS = 2_000_000
+MAX_PAGE = 200
+
+STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid_request",
+    429: "too_many_requests",
+    500: "internal",
+    503: "unavailable",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_url: str | None = None
+    token: str | None = None  # writes need "Authorization: Bearer <token>" when set
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    allow_private_urls: bool = False  # URL records may point at private/loopback hosts
+
+
+# --------------------------------------------------------------------------- API models
+
+
+class ArticleRecord(BaseModel):
+    """One article to ingest, as in the JSONL input: text, HTML, or only a URL to fetch."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")] | int
+    text: Annotated[str, Field(max_length=MAX_TEXT_CHARACTERS)] | None = None
+    html: Annotated[str, Field(max_length=MAX_TEXT_CHARACTERS)] | None = None
+    title: Annotated[str, Field(max_length=2000)] | None = None
+    url: Annotated[str, Field(max_length=2000)] | None = None
+    outlet: Annotated[str, Field(max_length=300)] | None = None
+    published: Annotated[str, Field(max_length=40)] | None = None
+    language: Annotated[str, Field(max_length=8)] | None = None
+
+
+class IngestAccepted(BaseModel):
+    ids: list[str] = Field(description="The records' ids, in order; the stored articles keep them")
+    job_id: str
+    status_url: str
+
+
+class JobStatus(BaseModel):
+    id: str
+    kind: str
+    status: Literal["queued", "running", "done", "failed"]
+    story_id: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    error: str | None
+    result: dict[str, Any] | None
+
+
+class StorySummary(BaseModel):
+    id: str
+    title: str | None
+    article_ids: list[str]
+    first_published: str | None
+    last_published: str | None
+    updated_at: datetime
+    url: str = Field(description="The story's brief (brief.json)")
+
+
+class StoryList(BaseModel):
+    stories: list[StorySummary]
+    total: int
+    limit: int
+    offset: int
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    version: str
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {status: {"model": ErrorResponse, "description": STATUS_CODES[status]} for status in statuses}
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    code = STATUS_CODES.get(status, "error")
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
+
+
+def _wants_page(request: Request) -> bool:
+    return not request.url.path.startswith(("/api/", "/openapi.json"))
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    message = exc.detail if isinstance(exc.detail, str) else STATUS_CODES.get(exc.status_code, "error")
+    if _wants_page(request):
+        from newsprism.serve.pages import error_page
+
+        return error_page(request, exc.status_code, message)
+    return error_response(exc.status_code, message, getattr(exc, "headers", None))
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    problems = []
+    for error in exc.errors()[:3]:
+        where = ".".join(str(part) for part in error.get("loc", ()) if part != "body") or "body"
+        problems.append(f"{where}: {error.get('msg', 'invalid')}")
+    message = "; ".join(problems) or "invalid request"
+    if _wants_page(request):
+        from newsprism.serve.pages import error_page
+
+        return error_page(request, 422, message)
+    return error_response(422, message)
+
+
+async def _internal_error(request: Request, exc: Exception) -> Response:
+    log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+    if _wants_page(request):
+        from newsprism.serve.pages import error_page
+
+        return error_page(request, 500, "Something went wrong on the server; it has been logged.")
+    return error_response(500, "internal error; the server log has the details")
+
+
+# --------------------------------------------------------------------------- middleware
+
+
+class BodyLimit:
+    """Refuse request bodies over ``max_bytes`` with 413, whether announced by Content-Length or
+    streamed in chunks, before the application reads them."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length", b"").decode("latin-1")
+        too_large = error_response(
+            413, f"request body over the {self.max_bytes}-byte limit; send fewer records per request"
+        )
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await too_large(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            size += len(message.get("body", b""))
+            if size > self.max_bytes:
+                await too_large(scope, receive, send)
+                return
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+# Pages may run only the site's own scripts; nothing is framed, nothing loads from elsewhere.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+
+
+class SecurityHeaders:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [
+                    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"no-referrer"),
+                    (b"x-frame-options", b"DENY"),
+                ]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+# --------------------------------------------------------------------------- the application
+
+
+def get_store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def require_token(request: Request) -> None:
+    """Writes need the configured bearer token (compared in constant time)."""
+    expected = get_settings(request).token
+    if not expected:
+        return
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not secrets.compare_digest(given.strip().encode(), expected.encode()):
+        raise HTTPException(401, "a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"})
+
+
+def _story_summary(story: Any) -> StorySummary:
+    updated = story.updated_at if story.updated_at.tzinfo else story.updated_at.replace(tzinfo=UTC)
+    return StorySummary(
+        id=story.id,
+        title=story.title,
+        article_ids=story.article_ids,
+        first_published=story.first_published,
+        last_published=story.last_published,
+        updated_at=updated,
+        url=f"/api/stories/{story.id}",
+    )
+
+
+def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
+    """The application. Opens (and migrates) the database at start unless given a store."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own = store is None
+        app.state.store = store if store is not None else open_store(settings.db_url)
+        try:
+            yield
+        finally:
+            if own:
+                app.state.store.close()
+
+    app = FastAPI(
+        title="newsprism",
+        version=__version__,
+        description="One news story from every side: ingest articles; read stories' cited briefs.",
+        lifespan=lifespan,
+        # Swagger UI and ReDoc load from a CDN: the OpenAPI document alone is served.
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    if store is not None:
+        app.state.store = store
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _internal_error)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
+
+    @app.get("/api/health", response_model=Health, tags=["service"])
+    def health() -> Health:
+        return Health(status="ok", version=__version__)
+
+    @app.post(
+        "/api/articles",
+        status_code=202,
+        response_model=IngestAccepted,
+        dependencies=[Depends(require_token)],
+        responses=_errors(401, 413, 422),
+        tags=["articles"],
+    )
+    def ingest(
+        records: ArticleRecord | list[ArticleRecord],
+        request: Request,
+        store: Annotated[Store, Depends(get_store)],
+    ) -> IngestAccepted:
+        """Queue articles for the pipeline; the job's status URL says when they are in a story."""
+        batch = records if isinstance(records, list) else [records]
+        if not batch:
+            raise HTTPException(422, "no records")
+        if len(batch) > MAX_RECORDS_PER_REQUEST:
+            raise HTTPException(413, f"{len(batch)} records; at most {MAX_RECORDS_PER_REQUEST} per request")
+        ids = [str(record.id).strip() for record in batch]
+        if len(set(ids)) != len(ids):
+            raise HTTPException(422, "two records share one id")
+        for record, record_id in zip(batch, ids, strict=True):
+            if not (record.text or "").strip() and not (record.html or "").strip():
+                if not record.url:
+                    raise HTTPException(422, f'record {record_id!r} has neither "text", "html" nor "url"')
+                try:
+                    check_host_allowed(record.url, get_settings(request).allow_private_urls)
+                except InputError as exc:
+                    raise HTTPException(422, f"record {record_id!r}: {exc.reason}") from None
+        payload = {
+            "records": [
+                record.model_dump(exclude_none=True) | {"id": i} for record, i in zip(batch, ids, strict=True)
+            ]
+        }
+        job_id = queue.enqueue(store, "ingest", payload)
+        return IngestAccepted(ids=ids, job_id=job_id, status_url=f"/api/jobs/{job_id}")
+
+    @app.get("/api/jobs/{job_id}", response_model=JobStatus, responses=_errors(404), tags=["articles"])
+    def job_status(job_id: str, store: Annotated[Store, Depends(get_store)]) -> JobStatus:
+        """Where an ingest (or a brief's recomputation) stands, with per-article results when done."""
+        job = queue.get_job(store, job_id)
+        if job is None:
+            raise HTTPException(404, f"no job {job_id}")
+        return JobStatus(
+            id=job.id,
+            kind=job.kind,
+            status=job.status,
+            story_id=job.story_id,
+            created_at=job.created_at,
+            started_at=job.started_at,
+            finished_at=job.finished_at,
+            error=job.error,
+            result=job.result,
+        )
+
+    @app.get("/api/stories", response_model=StoryList, responses=_errors(422), tags=["stories"])
+    def stories(
+        store: Annotated[Store, Depends(get_store)],
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
+        offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+        q: Annotated[str | None, Query(max_length=200, description="words the title contains")] = None,
+        sort: Annotated[Literal["largest", "newest"], Query()] = "largest",
+    ) -> StoryList:
+        """Stored stories, largest (or newest) first; ``q`` searches titles."""
+        query = q.strip() if q else None
+        found = store.list_stories(limit=limit, offset=offset, query=query, sort=sort)
+        return StoryList(
+            stories=[_story_summary(s) for s in found],
+            total=store.count_stories(query),
+            limit=limit,
+            offset=offset,
+        )
+
+    @app.get(
+        "/api/stories/{story_id}",
+        responses={200: {"description": "brief.json (the contract's format)"}, **_errors(404)},
+        tags=["stories"],
+    )
+    def story(story_id: str, store: Annotated[Store, Depends(get_store)]) -> Response:
+        """A story's brief, exactly as ``analyze`` writes brief.json."""
+        document = store.get_story_json(story_id)
+        if document is None:
+            raise HTTPException(404, f"no story {story_id}")
+        return Response(document, media_type="application/json")
+
+    @app.get("/api/articles/{article_id}", response_model=Article, responses=_errors(404), tags=["articles"])
+    def article(article_id: str, store: Annotated[Store, Depends(get_store)]) -> Article:
+        found = store.get_article(article_id)
+        if found is None:
+            raise HTTPException(404, f"no article {article_id}")
+        return found
+
+    from newsprism.serve.pages import router as pages
+
+    app.include_router(pages)
+    return app

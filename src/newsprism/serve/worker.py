@@ -1,0 +1,217 @@
+"""The background worker of ``newsprism serve``: takes jobs from the database queue and runs the
+pipeline, never in a request's thread.
+
+- ``ingest``: records (text, HTML or a URL to fetch) → clean articles → stored → each placed in a
+  story by the story stream (the same clustering as ``newsprism cluster --stream``) → a ``brief``
+  job queued for every story that gained articles.
+- ``brief``: one story's brief recomputed from all its articles and stored; the page then shows
+  the new "last updated" time.
+
+Several workers (in one server or in several servers on one PostgreSQL) share the queue: a job is
+claimed by exactly one of them (``newsprism.store.queue``), and placing articles into stories
+holds a lease, after which the worker first catches up with the assignments others made.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import socket
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from newsprism.clean import clean_document
+from newsprism.compare.nli import ContradictionJudge
+from newsprism.errors import InputError, NewsprismError
+from newsprism.meta import OutletDirectory, default_directory
+from newsprism.model import Article, RawDocument
+from newsprism.read import ReadOptions, read_inputs
+from newsprism.read.jsonl import record_to_document
+from newsprism.store import queue
+from newsprism.store.assignments import (
+    add_assignments,
+    assigned_story,
+    assignments_since,
+    get_articles,
+    latest_seq,
+    story_articles,
+)
+from newsprism.store.database import Store
+from newsprism.stories import StoryStream, dense_vectors, find_copies
+
+log = logging.getLogger("newsprism.worker")
+
+POLL_SECONDS = 0.5
+
+
+def new_worker_id() -> str:
+    """Unique per worker process, readable in the jobs table: host, pid and a random suffix."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+@dataclass
+class Worker:
+    store: Store
+    worker_id: str = field(default_factory=new_worker_id)
+    allow_private_urls: bool = False
+    judge: ContradictionJudge | None = None
+    stream: StoryStream = field(default_factory=StoryStream)
+    directory: OutletDirectory = field(default_factory=default_directory)
+    _seen_seq: int = 0
+
+    # ------------------------------------------------------------------ the loop
+
+    def run(self, stop: threading.Event | Any, poll_seconds: float = POLL_SECONDS) -> None:
+        """Process jobs until ``stop`` is set (a threading or multiprocessing Event)."""
+        log.info("worker %s started", self.worker_id)
+        try:
+            while not stop.is_set():
+                if self.run_once() is None:
+                    stop.wait(poll_seconds)
+        finally:
+            released = queue.release(self.store, self.worker_id)
+            if released:
+                log.info("worker %s stopping: %d job(s) back in the queue", self.worker_id, released)
+
+    def run_once(self) -> queue.Job | None:
+        """Claim and process one job; the job as claimed, or None when the queue is empty."""
+        job = queue.claim(self.store, self.worker_id)
+        if job is None:
+            return None
+        log.info("job %s (%s) started", job.id, job.kind)
+        try:
+            result = self._ingest(job) if job.kind == "ingest" else self._brief(job)
+        except NewsprismError as exc:
+            queue.fail(self.store, job.id, self.worker_id, str(exc))
+            log.warning("job %s failed: %s", job.id, exc)
+        except Exception as exc:  # a bug must not kill the worker; the job says what went wrong
+            queue.fail(self.store, job.id, self.worker_id, f"internal error: {type(exc).__name__}: {exc}")
+            log.exception("job %s failed", job.id)
+        else:
+            queue.finish(self.store, job.id, self.worker_id, result)
+            log.info("job %s done", job.id)
+        return job
+
+    def run_until_idle(self) -> int:
+        """Process jobs until none is left (tests, and ``newsprism ingest``-like batch use); how many."""
+        done = 0
+        while self.run_once() is not None:
+            done += 1
+        return done
+
+    # ------------------------------------------------------------------ ingest
+
+    def _ingest(self, job: queue.Job) -> dict[str, Any]:
+        outcomes: list[dict[str, Any]] = []
+        articles: list[Article] = []
+        for record in job.payload["records"]:
+            record_id = str(record.get("id", ""))
+            try:
+                documents = self._documents(record)
+                fresh = [clean_document(document, self.directory) for document in documents]
+            except InputError as exc:
+                outcomes.append({"id": record_id, "status": "rejected", "reason": exc.reason})
+                continue
+            articles += fresh
+        report = self.store.add_articles(articles)
+        stored_as = dict(report.already_stored) | {article_id: article_id for article_id in report.added}
+        outcomes += [{"id": i, "status": "rejected", "reason": reason} for i, reason in report.rejected]
+        placed = self._place(get_articles(self.store, sorted(set(stored_as.values()))))
+        for article in articles:
+            stored_id = stored_as.get(article.id)
+            if stored_id is None:
+                continue
+            outcomes.append(
+                {
+                    "id": article.id,
+                    "status": "added" if article.id in report.added else "already_stored",
+                    "stored_id": stored_id,
+                    "story_id": placed.get(stored_id),
+                }
+            )
+        return {"articles": outcomes}
+
+    def _documents(self, record: dict[str, Any]) -> list[RawDocument]:
+        """A record with text or HTML is one document; one with only a URL is fetched (a feed's
+        URL gives its entries), refusing private addresses unless allowed."""
+        where = f"record {record.get('id')!r}"
+        if record.get("text") or record.get("html") or not record.get("url"):
+            return [record_to_document(record, "api", where)]
+        options = ReadOptions(allow_private=self.allow_private_urls)
+        documents: list[RawDocument] = []
+        for item in read_inputs([str(record["url"])], options):
+            if isinstance(item, InputError):
+                raise InputError(where, item.reason)
+            documents.append(item)
+        if len(documents) == 1:  # the record's own metadata wins over what the page says
+            documents[0] = documents[0].model_copy(
+                update={
+                    "record_id": str(record["id"]),
+                    **{k: record[k] for k in ("title", "outlet", "published", "language") if record.get(k)},
+                }
+            )
+        return documents
+
+    def _place(self, articles: Sequence[Article]) -> dict[str, str]:
+        """Put stored articles into stories (those not placed yet), queue the stories' briefs;
+        article id → story id for all of them."""
+        placed = assigned_story(self.store, [a.id for a in articles])
+        new = [a for a in articles if a.id not in placed]
+        if not new:
+            return placed
+        vectors = dense_vectors(new)  # the slow part, outside the lease
+        with queue.lease(self.store, queue.STORIES_LEASE, self.worker_id):
+            self._catch_up()
+            placed |= assigned_story(self.store, [a.id for a in new])  # placed meanwhile by another worker
+            todo = [i for i, a in enumerate(new) if a.id not in placed]
+            if todo:
+                chosen = [new[i] for i in todo]
+                story_ids = self.stream.add_batch(chosen, vectors[todo])
+                add_assignments(
+                    self.store,
+                    [(a.id, s, vectors[i]) for i, a, s in zip(todo, chosen, story_ids, strict=True)],
+                )
+                # Nobody else places articles while we hold the lease: our stream is current.
+                self._seen_seq = latest_seq(self.store)
+                placed |= {a.id: s for a, s in zip(chosen, story_ids, strict=True)}
+                for story_id in dict.fromkeys(story_ids):
+                    queue.enqueue_brief(self.store, story_id, "new articles joined")
+        return placed
+
+    def _catch_up(self) -> None:
+        """Add to this worker's stream the assignments other workers made since it last looked."""
+        missed = assignments_since(self.store, self._seen_seq)
+        if not missed:
+            return
+        articles = {a.id: a for a in get_articles(self.store, [m.article_id for m in missed])}
+        known = [m for m in missed if m.article_id in articles]
+        if known:
+            self.stream.place(
+                [articles[m.article_id] for m in known],
+                [m.story_id for m in known],
+                np.stack([m.vector for m in known]),
+            )
+        self._seen_seq = missed[-1].seq
+
+    # ------------------------------------------------------------------ briefs
+
+    def _brief(self, job: queue.Job) -> dict[str, Any]:
+        from newsprism.pipeline import analyze_story
+
+        story_id = job.story_id
+        if story_id is None:
+            raise NewsprismError(f"job {job.id}: a brief job without a story")
+        articles = story_articles(self.store, story_id)
+        if not articles:
+            raise NewsprismError(f"story {story_id}: no articles placed in it")
+        copies = find_copies(articles)
+        marked = [a.model_copy(update={"copy_of": copies.get(a.id)}) for a in articles]
+        brief = analyze_story(marked, judge=self.judge)
+        brief = brief.model_copy(update={"story": brief.story.model_copy(update={"id": story_id})})
+        stored = self.store.save_story(brief, copies, keep_larger=True)
+        return {"story_id": story_id, "articles": len(articles), "stored": stored}
