@@ -158,13 +158,32 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error_response(exc.status_code, message, getattr(exc, "headers", None))
 
 
+def _validation_message(exc: RequestValidationError) -> str:
+    """The first problems as ``where: what``. A body may be one record or a list of them, so
+    pydantic reports both readings; only the one matching what was sent is shown."""
+    errors = list(exc.errors())
+    branched = [e for e in errors if len(e.get("loc", ())) > 1 and "ArticleRecord" in str(e["loc"][1])]
+    if branched:
+        body = getattr(exc, "body", None)
+        if isinstance(body, list):
+            errors = [e for e in branched if str(e["loc"][1]).startswith("list[")]
+        elif isinstance(body, dict):
+            errors = [e for e in branched if e["loc"][1] == "ArticleRecord"]
+        else:
+            return "body: send one JSON object (a record) or a list of them"
+    problems = []
+    for error in errors[:3]:
+        loc = [part for part in error.get("loc", ()) if "ArticleRecord" not in str(part)]
+        if loc and loc[0] == "body" and len(loc) > 1:
+            loc = [f"records[{loc[1]}]" if isinstance(loc[1], int) else loc[1], *loc[2:]]
+        where = ".".join(str(part) for part in loc) or "body"
+        problems.append(f"{where}: {error.get('msg', 'invalid')}")
+    return "; ".join(problems) or "invalid request"
+
+
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    problems = []
-    for error in exc.errors()[:3]:
-        where = ".".join(str(part) for part in error.get("loc", ()) if part != "body") or "body"
-        problems.append(f"{where}: {error.get('msg', 'invalid')}")
-    message = "; ".join(problems) or "invalid request"
+    message = _validation_message(exc)
     if _wants_page(request):
         from newsprism.serve.pages import error_page
 
@@ -284,8 +303,14 @@ def require_token(request: Request) -> None:
         raise HTTPException(401, "a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"})
 
 
+def as_utc(moment: datetime | None) -> datetime | None:
+    """Times come back naive from SQLite; they were stored in UTC."""
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
+
+
 def _story_summary(story: Any) -> StorySummary:
-    updated = story.updated_at if story.updated_at.tzinfo else story.updated_at.replace(tzinfo=UTC)
+    updated = as_utc(story.updated_at)
+    assert updated is not None
     return StorySummary(
         id=story.id,
         title=story.title,
@@ -337,7 +362,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         status_code=202,
         response_model=IngestAccepted,
         dependencies=[Depends(require_token)],
-        responses=_errors(401, 413, 422),
+        responses=_errors(400, 401, 413, 422),
         tags=["articles"],
     )
     def ingest(
@@ -362,6 +387,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
                     check_host_allowed(record.url, get_settings(request).allow_private_urls)
                 except InputError as exc:
                     raise HTTPException(422, f"record {record_id!r}: {exc.reason}") from None
+                except ValueError as exc:  # urlsplit: "http://[::1", a port over 65535
+                    raise HTTPException(422, f"record {record_id!r}: not a valid URL ({exc})") from None
         payload = {
             "records": [
                 record.model_dump(exclude_none=True) | {"id": i} for record, i in zip(batch, ids, strict=True)
@@ -381,9 +408,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
             kind=job.kind,
             status=job.status,
             story_id=job.story_id,
-            created_at=job.created_at,
-            started_at=job.started_at,
-            finished_at=job.finished_at,
+            created_at=as_utc(job.created_at),
+            started_at=as_utc(job.started_at),
+            finished_at=as_utc(job.finished_at),
             error=job.error,
             result=job.result,
         )
