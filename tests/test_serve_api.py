@@ -25,7 +25,7 @@ from newsprism.serve.worker import Worker
 from newsprism.store import open_store, queue
 from newsprism.store.database import Store
 
-from conftest import DATA
+from conftest import DATA, REPO
 
 TOKEN = "test-token-0123456789"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -363,3 +363,13 @@ def test_two_servers_on_one_postgres_process_everything_once(pg_url: str, tmp_pa
         brief = store.get_story(story_id)
         assert brief is not None and {a.id for a in brief.articles} == ids
     store.close()
+
+
+def test_the_quickstarts_sample_records_are_current() -> None:
+    """examples/blinken-beijing-2023.records.json (posted by the README's curl) is the sample."""
+    import runpy
+
+    script = runpy.run_path(str(REPO / "scripts" / "make_sample_records.py"))
+    assert (REPO / "examples" / "blinken-beijing-2023.records.json").read_text(encoding="utf-8") == script[
+        "records_json"
+    ](), "run: python scripts/make_sample_records.py"
