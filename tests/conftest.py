@@ -25,7 +25,18 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = REPO / "examples" / "blinken-beijing-2023"
+SAMPLE_RECORDS = REPO / "examples" / "blinken-beijing-2023.records.json"  # the sample as API records
 DATA = Path(__file__).resolve().parent / "data"
+# Debian's Chromium, driven by Playwright (never `playwright install`), with the flags STACK.md gives.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 
 def _pg_bin() -> Path | None:
@@ -144,3 +155,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """Debian's Chromium; skipped when missing unless NEWSPRISM_REQUIRE_BROWSER is set (CI)."""
+    required = bool(os.environ.get("NEWSPRISM_REQUIRE_BROWSER"))
+    problem = None
+    if not CHROMIUM.exists():
+        problem = f"{CHROMIUM} is missing (bash scripts/system-deps.sh installs Debian's chromium)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            problem = "the playwright package is missing (pip install -e '.[dev]')"
+    if problem:
+        if required:
+            pytest.fail(f"browser required (NEWSPRISM_REQUIRE_BROWSER) but {problem}")
+        pytest.skip(f"no browser test: {problem}")
+    return CHROMIUM

@@ -28,18 +28,7 @@ from newsprism.model import (
 from newsprism.render.charts import build_charts
 from newsprism.render.html import highlight_paragraphs, render_html
 
-from conftest import REPO, SAMPLE_DIR
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-
+from conftest import CHROMIUM_ARGS, REPO, SAMPLE_DIR
 
 # --------------------------------------------------------------------------- reading marked HTML
 
@@ -274,25 +263,6 @@ def test_charts_without_data_are_left_out() -> None:
 
 
 # --------------------------------------------------------------------------- in a browser
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Path:
-    """Debian's Chromium; skipped when missing unless NEWSPRISM_REQUIRE_BROWSER is set (CI)."""
-    required = bool(os.environ.get("NEWSPRISM_REQUIRE_BROWSER"))
-    problem = None
-    if not CHROMIUM.exists():
-        problem = f"{CHROMIUM} is missing (bash scripts/system-deps.sh installs Debian's chromium)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            problem = "the playwright package is missing (pip install -e '.[dev]')"
-    if problem:
-        if required:
-            pytest.fail(f"browser required (NEWSPRISM_REQUIRE_BROWSER) but {problem}")
-        pytest.skip(f"no browser test: {problem}")
-    return CHROMIUM
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,9 @@ plain ``href="#<mark id>"`` link: with JavaScript off the browser still jumps th
 small script makes the marked passage flash. Charts are Vega-Lite specs (built in
 :mod:`newsprism.render.charts`) drawn by the vega, vega-lite and vega-embed builds shipped in
 ``render/static`` and inlined into the page.
+
+The brief itself is ``brief_body.html.j2`` with the context of :func:`brief_context`; the story
+page of ``newsprism serve`` includes the same template and links to the scripts instead.
 """
 
 from __future__ import annotations
@@ -180,8 +183,14 @@ def _article_anchors(articles: Sequence[Article]) -> dict[str, str]:
     return anchors
 
 
-def _page(brief: Brief) -> dict[str, object]:
-    """What the template needs, computed here so that the template stays plain markup."""
+def brief_context(brief: Brief, article_pages: Mapping[str, str] | None = None) -> dict[str, object]:
+    """What brief_body.html.j2 needs, computed here so that the template stays plain markup: the
+    standalone brief.html and the story page of ``newsprism serve`` both render it.
+
+    ``article_pages`` (article id → URL) adds a link from each article's text to a page of its
+    own; the standalone file has none. The vega builds are not part of it: brief.html inlines
+    them, the server links to them.
+    """
     labels = article_labels(brief.articles)
     marks = _Marks(_article_anchors(brief.articles))
 
@@ -290,22 +299,28 @@ def _page(brief: Brief) -> dict[str, object]:
         "texts": texts,
         "charts": charts,
         "toc": [(anchor, title) for anchor, title, shown in sections if shown],
-        "vega_scripts": _vega_scripts() if charts else (),
+        "article_pages": dict(article_pages or {}),
     }
 
 
 # --------------------------------------------------------------------------- rendering
 
 
+def vega_script(name: str) -> str:
+    """The source of one of the bundled vega builds (``VEGA_SCRIPTS``), without its source-map
+    comment: the map is not shipped, and without the comment devtools will not go looking for it."""
+    if name not in VEGA_SCRIPTS:
+        raise ValueError(f"{name!r} is not one of the bundled vega builds {VEGA_SCRIPTS}")
+    source = (files("newsprism.render") / "static" / name).read_text(encoding="utf-8")
+    return re.sub(r"\n//# sourceMappingURL=\S+\s*$", "\n", source)
+
+
 @cache
 def _vega_scripts() -> tuple[Markup, ...]:
     """The bundled vega builds, read once per process, ready to inline in ``<script>`` tags."""
-    static = files("newsprism.render") / "static"
     scripts = []
     for name in VEGA_SCRIPTS:
-        source = (static / name).read_text(encoding="utf-8")
-        # the source map is not shipped; without the comment devtools will not go looking for it
-        source = re.sub(r"\n//# sourceMappingURL=\S+\s*$", "\n", source)
+        source = vega_script(name)
         # "</script" would end the inline element early; inside JS code "<\/" means the same
         source = re.sub(r"</(script)", r"<\\/\1", source, flags=re.IGNORECASE)
         scripts.append(Markup(source))
@@ -324,4 +339,9 @@ def _environment() -> Environment:
 
 def render_html(brief: Brief) -> str:
     """The brief as one HTML file that opens offline and makes no network request."""
-    return _environment().get_template("brief.html.j2").render(**_page(brief))
+    context = brief_context(brief)
+    return (
+        _environment()
+        .get_template("brief.html.j2")
+        .render(**context, vega_scripts=_vega_scripts() if context["charts"] else ())
+    )
