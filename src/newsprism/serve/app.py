@@ -442,6 +442,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         """A story's brief, exactly as ``analyze`` writes brief.json."""
         document = store.get_story_json(story_id)
         if document is None:
+            if queue.story_busy(store, story_id):
+                raise HTTPException(404, f"story {story_id} has no brief yet: it is being analysed")
             raise HTTPException(404, f"no story {story_id}")
         return Response(document, media_type="application/json")
 
