@@ -35,6 +35,7 @@ bench: setup
 	$(BIN)/python bench/summary_eval.py
 	$(BIN)/python bench/cluster_eval.py
 	$(BIN)/python bench/engine_speed.py
+	$(BIN)/python bench/serve_load.py
 
 lint: setup
 	$(BIN)/ruff check src tests bench

@@ -58,16 +58,19 @@ def check_host_allowed(url: str, allow_private: bool) -> None:
     a private address is refused. (The check runs before each request, including after each
     redirect; a DNS answer that changes between the check and the connection is a residual risk.)
     """
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError as exc:  # "http://[::1", a port over 65535
+        raise InputError(url, f"not a valid URL ({exc})") from None
     if parts.scheme not in ("http", "https"):
         raise InputError(url, f"unsupported URL scheme {parts.scheme!r}; use http or https")
-    host = parts.hostname
     if not host:
         raise InputError(url, "URL has no host name")
     if allow_private:
         return
     try:
-        infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80))
+        infos = socket.getaddrinfo(host, port or (443 if parts.scheme == "https" else 80))
     except socket.gaierror as exc:
         raise InputError(url, f"cannot resolve host {host!r} ({exc.strerror})") from None
     for info in infos:

@@ -387,8 +387,6 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
                     check_host_allowed(record.url, get_settings(request).allow_private_urls)
                 except InputError as exc:
                     raise HTTPException(422, f"record {record_id!r}: {exc.reason}") from None
-                except ValueError as exc:  # urlsplit: "http://[::1", a port over 65535
-                    raise HTTPException(422, f"record {record_id!r}: not a valid URL ({exc})") from None
         payload = {
             "records": [
                 record.model_dump(exclude_none=True) | {"id": i} for record, i in zip(batch, ids, strict=True)

@@ -15,7 +15,9 @@ from __future__ import annotations
 import gzip
 import hashlib
 import logging
-from collections.abc import Callable, Mapping
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache, partial
@@ -233,30 +235,69 @@ def story_list(
     )
 
 
+class PageCache:
+    """Rendered pages by key, the least recently used dropped first; shared by request threads."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._pages: OrderedDict[Hashable, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> str | None:
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def put(self, key: Hashable, page: str) -> None:
+        with self._lock:
+            self._pages[key] = page
+            self._pages.move_to_end(key)
+            while len(self._pages) > self.size:
+                self._pages.popitem(last=False)
+
+
+# Rendering a story page costs ≈ 50 ms (the brief parsed, its charts and texts laid out): it is
+# kept per story, stored version and busy flag, so a read costs two small queries until the brief
+# changes (bench/serve_load.py). Each server keeps its own; the key makes them agree.
+STORY_PAGES = PageCache(64)
+
+
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
 def story_page(story_id: str, store: Annotated[Store, Depends(get_store)]) -> HTMLResponse:
     """A story's brief, with when it was last computed and whether a newer one is on its way."""
-    brief = store.get_story(story_id)
-    info = store.get_story_info(story_id) if brief is not None else None
+    info = store.get_story_info(story_id)
     busy = queue.story_busy(store, story_id)
     status_url = f"{story_url(story_id)}/status"
-    if brief is None or info is None:
+    if info is None:
         if not busy:
             raise HTTPException(404, f"There is no story {story_id}.")
         # Articles were placed in a new story and its first brief is being computed.
         return render_page("story_pending.html.j2", {"story_id": story_id, "status_url": status_url})
-    context = brief_context(brief, {a.id: article_url(a.id) for a in brief.articles})
-    return render_page(
-        "story.html.j2",
-        context
-        | dict(
-            info=info,
-            busy=busy,
-            status_url=status_url,
-            json_url=f"/api/stories/{quote(story_id, safe='')}",
-            vega_urls=[static_url(name) for name in VEGA_SCRIPTS] if context["charts"] else [],
-        ),
-    )
+    key = (story_id, info.updated_at, busy)
+    page = STORY_PAGES.get(key)
+    if page is None:
+        brief = store.get_story(story_id)
+        if brief is None:  # removed since the first query
+            raise HTTPException(404, f"There is no story {story_id}.")
+        context = brief_context(brief, {a.id: article_url(a.id) for a in brief.articles})
+        page = (
+            environment()
+            .get_template("story.html.j2")
+            .render(
+                context
+                | dict(
+                    info=info,
+                    busy=busy,
+                    status_url=status_url,
+                    json_url=f"/api/stories/{quote(story_id, safe='')}",
+                    vega_urls=[static_url(name) for name in VEGA_SCRIPTS] if context["charts"] else [],
+                )
+            )
+        )
+        STORY_PAGES.put(key, page)
+    return HTMLResponse(page)
 
 
 @router.get("/stories/{story_id}/status")
