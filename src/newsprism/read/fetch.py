@@ -38,17 +38,18 @@ class Fetcher(Protocol):
 
 
 def _is_public(address: str) -> bool:
-    ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return not (
-        ip.is_private
-        or ip.is_loopback
-        or ip.is_link_local
-        or ip.is_multicast
-        or ip.is_reserved
-        or ip.is_unspecified
-    )
+    """Globally routable unicast only: not private, loopback, link-local, shared (100.64/10, used
+    by cloud metadata services), reserved or multicast — also when wrapped in IPv6 (mapped,
+    6to4, Teredo)."""
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address):
+        teredo = ip.teredo
+        wrapped = ip.ipv4_mapped or ip.sixtofour or (teredo[1] if teredo else None)
+        if wrapped is not None and not _is_public(str(wrapped)):
+            return False
+        if ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
 
 
 def check_host_allowed(url: str, allow_private: bool) -> None:

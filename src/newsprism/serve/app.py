@@ -305,7 +305,10 @@ def require_token(request: Request) -> None:
 
 def as_utc(moment: datetime | None) -> datetime | None:
     """Times come back naive from SQLite; they were stored in UTC."""
-    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
+    if moment is None:
+        return None
+    # PostgreSQL answers in the session's time zone; SQLite gives naive UTC.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _story_summary(story: Any) -> StorySummary:
@@ -445,7 +448,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
             raise HTTPException(404, f"no story {story_id}")
         return Response(document, media_type="application/json")
 
-    @app.get("/api/articles/{article_id}", response_model=Article, responses=_errors(404), tags=["articles"])
+    @app.get(
+        "/api/articles/{article_id:path}", response_model=Article, responses=_errors(404), tags=["articles"]
+    )
     def article(article_id: str, store: Annotated[Store, Depends(get_store)]) -> Article:
         found = store.get_article(article_id)
         if found is None:

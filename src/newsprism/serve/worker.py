@@ -31,6 +31,7 @@ from newsprism.errors import InputError, NewsprismError
 from newsprism.meta import OutletDirectory, default_directory
 from newsprism.model import Article, RawDocument
 from newsprism.read import ReadOptions, read_inputs
+from newsprism.read.fetch import check_host_allowed
 from newsprism.read.jsonl import record_to_document
 from newsprism.store import queue
 from newsprism.store.assignments import (
@@ -47,6 +48,32 @@ from newsprism.stories import StoryStream, dense_vectors, find_copies
 log = logging.getLogger("newsprism.worker")
 
 POLL_SECONDS = 0.5
+MAX_BACKOFF_SECONDS = 60.0
+
+
+class _Heartbeat:
+    """Beats the job's heartbeat from a thread while the job runs, so that a long job is never
+    mistaken for a dead worker's."""
+
+    def __init__(self, store: Store, job_id: str, worker: str) -> None:
+        self._args = (store, job_id, worker)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name=f"heartbeat-{job_id}", daemon=True)
+
+    def _beat(self) -> None:
+        while not self._stop.wait(queue.HEARTBEAT_SECONDS):
+            try:
+                queue.heartbeat(*self._args)
+            except Exception:  # a missed beat is harmless; JOB_LEASE spans ten of them
+                log.warning("heartbeat of job %s failed", self._args[1], exc_info=True)
+
+    def __enter__(self) -> _Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def new_worker_id() -> str:
@@ -66,17 +93,38 @@ class Worker:
 
     # ------------------------------------------------------------------ the loop
 
-    def run(self, stop: threading.Event | Any, poll_seconds: float = POLL_SECONDS) -> None:
-        """Process jobs until ``stop`` is set (a threading or multiprocessing Event)."""
+    def run(
+        self, stop: threading.Event | Any, poll_seconds: float = POLL_SECONDS, parent_pid: int | None = None
+    ) -> None:
+        """Process jobs until ``stop`` is set (a threading or multiprocessing Event), or until
+        the process that started this one is gone (``parent_pid``). A database outage does not
+        end the loop: the worker waits, longer each time, and tries again."""
         log.info("worker %s started", self.worker_id)
+        failures = 0
         try:
-            while not stop.is_set():
-                if self.run_once() is None:
+            while not stop.is_set() and (parent_pid is None or os.getppid() == parent_pid):
+                try:
+                    job = self.run_once()
+                    failures = 0
+                except Exception:  # the queue itself failed (database down or locked)
+                    failures += 1
+                    log.exception("worker %s: the job queue failed; retrying", self.worker_id)
+                    stop.wait(min(MAX_BACKOFF_SECONDS, poll_seconds * 2**failures))
+                    continue
+                if job is None:
                     stop.wait(poll_seconds)
         finally:
-            released = queue.release(self.store, self.worker_id)
-            if released:
-                log.info("worker %s stopping: %d job(s) back in the queue", self.worker_id, released)
+            try:
+                released = queue.release(self.store, self.worker_id)
+            except Exception:
+                log.exception(
+                    "worker %s: could not hand its job back; it is retried after %s",
+                    self.worker_id,
+                    queue.JOB_LEASE,
+                )
+            else:
+                if released:
+                    log.info("worker %s stopping: %d job(s) back in the queue", self.worker_id, released)
 
     def run_once(self) -> queue.Job | None:
         """Claim and process one job; the job as claimed, or None when the queue is empty."""
@@ -84,17 +132,24 @@ class Worker:
         if job is None:
             return None
         log.info("job %s (%s) started", job.id, job.kind)
-        try:
-            result = self._ingest(job) if job.kind == "ingest" else self._brief(job)
-        except NewsprismError as exc:
-            queue.fail(self.store, job.id, self.worker_id, str(exc))
-            log.warning("job %s failed: %s", job.id, exc)
-        except Exception as exc:  # a bug must not kill the worker; the job says what went wrong
-            queue.fail(self.store, job.id, self.worker_id, f"internal error: {type(exc).__name__}: {exc}")
-            log.exception("job %s failed", job.id)
-        else:
-            queue.finish(self.store, job.id, self.worker_id, result)
-            log.info("job %s done", job.id)
+        with _Heartbeat(self.store, job.id, self.worker_id):
+            try:
+                result = self._ingest(job) if job.kind == "ingest" else self._brief(job)
+            except NewsprismError as exc:
+                queue.fail(self.store, job.id, self.worker_id, str(exc))
+                log.warning("job %s failed: %s", job.id, exc)
+                return job
+            except Exception as exc:  # a bug must not kill the worker; details stay in the log
+                log.exception("job %s failed", job.id)
+                queue.fail(
+                    self.store,
+                    job.id,
+                    self.worker_id,
+                    f"internal error ({type(exc).__name__}); the worker's log has the details",
+                )
+                return job
+        queue.finish(self.store, job.id, self.worker_id, result)
+        log.info("job %s done", job.id)
         return job
 
     def run_until_idle(self) -> int:
@@ -142,9 +197,13 @@ class Worker:
         where = f"record {record.get('id')!r}"
         if record.get("text") or record.get("html") or not record.get("url"):
             return [record_to_document(record, "api", where)]
+        url = str(record["url"]).strip()
+        check_host_allowed(url, self.allow_private_urls)  # refuses other schemes and private hosts
+        scheme, rest = url.split(":", 1)
+        url = f"{scheme.lower()}:{rest}"  # "HTTP://…" must never be read as a local path
         options = ReadOptions(allow_private=self.allow_private_urls)
         documents: list[RawDocument] = []
-        for item in read_inputs([str(record["url"])], options):
+        for item in read_inputs([url], options):
             if isinstance(item, InputError):
                 raise InputError(where, item.reason)
             documents.append(item)
@@ -165,38 +224,42 @@ class Worker:
         if not new:
             return placed
         vectors = dense_vectors(new)  # the slow part, outside the lease
+        self._catch_up()  # most of it outside the lease too; what others add meanwhile, inside
         with queue.lease(self.store, queue.STORIES_LEASE, self.worker_id):
-            self._catch_up()
-            placed |= assigned_story(self.store, [a.id for a in new])  # placed meanwhile by another worker
-            todo = [i for i, a in enumerate(new) if a.id not in placed]
-            if todo:
-                chosen = [new[i] for i in todo]
-                story_ids = self.stream.add_batch(chosen, vectors[todo])
-                add_assignments(
-                    self.store,
-                    [(a.id, s, vectors[i]) for i, a, s in zip(todo, chosen, story_ids, strict=True)],
-                )
-                # Nobody else places articles while we hold the lease: our stream is current.
-                self._seen_seq = latest_seq(self.store)
-                placed |= {a.id: s for a, s in zip(chosen, story_ids, strict=True)}
-                for story_id in dict.fromkeys(story_ids):
-                    queue.enqueue_brief(self.store, story_id, "new articles joined")
+            try:
+                self._catch_up()
+                placed |= assigned_story(self.store, [a.id for a in new])  # placed meanwhile elsewhere
+                todo = [i for i, a in enumerate(new) if a.id not in placed]
+                if todo:
+                    chosen = [new[i] for i in todo]
+                    story_ids = self.stream.add_batch(chosen, vectors[todo])
+                    add_assignments(
+                        self.store,
+                        [(a.id, s, vectors[i]) for i, a, s in zip(todo, chosen, story_ids, strict=True)],
+                        brief_reason="new articles joined",
+                    )
+                    # Nobody else places articles while we hold the lease: our stream is current.
+                    self._seen_seq = latest_seq(self.store)
+                    placed |= {a.id: s for a, s in zip(chosen, story_ids, strict=True)}
+            except Exception:
+                # The stream may hold placements the database does not: start it afresh.
+                self.stream, self._seen_seq = StoryStream(), 0
+                raise
         return placed
 
     def _catch_up(self) -> None:
-        """Add to this worker's stream the assignments other workers made since it last looked."""
-        missed = assignments_since(self.store, self._seen_seq)
-        if not missed:
-            return
-        articles = {a.id: a for a in get_articles(self.store, [m.article_id for m in missed])}
-        known = [m for m in missed if m.article_id in articles]
-        if known:
-            self.stream.place(
-                [articles[m.article_id] for m in known],
-                [m.story_id for m in known],
-                np.stack([m.vector for m in known]),
-            )
-        self._seen_seq = missed[-1].seq
+        """Add to this worker's stream the assignments other workers made since it last looked,
+        a page at a time."""
+        while missed := assignments_since(self.store, self._seen_seq):
+            articles = {a.id: a for a in get_articles(self.store, [m.article_id for m in missed])}
+            known = [m for m in missed if m.article_id in articles]
+            if known:
+                self.stream.place(
+                    [articles[m.article_id] for m in known],
+                    [m.story_id for m in known],
+                    np.stack([m.vector for m in known]),
+                )
+            self._seen_seq = missed[-1].seq
 
     # ------------------------------------------------------------------ briefs
 

@@ -3,7 +3,7 @@ the state of the story stream, shared by every worker through the database."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from newsprism.model import Article
 from newsprism.store.database import Store, article_from_row
+from newsprism.store.queue import enqueue_brief_in
 from newsprism.store.tables import ArticleRow, AssignmentRow
 
 
@@ -25,8 +26,23 @@ class Assignment:
     vector: NDArray[np.float32]
 
 
-def add_assignments(store: Store, placed: Sequence[tuple[str, str, NDArray[np.float32]]]) -> None:
-    """Record ``(article id, story id, vector)`` triples, in one transaction."""
+# Ids per IN (...) list: PostgreSQL takes at most 65,535 parameters per statement.
+ID_CHUNK = 1000
+# Assignments read per query while a worker catches up.
+CATCH_UP_PAGE = 5000
+
+
+def _chunks(ids: Sequence[str]) -> Iterator[list[str]]:
+    for start in range(0, len(ids), ID_CHUNK):
+        yield list(ids[start : start + ID_CHUNK])
+
+
+def add_assignments(
+    store: Store, placed: Sequence[tuple[str, str, NDArray[np.float32]]], *, brief_reason: str | None = None
+) -> None:
+    """Record ``(article id, story id, vector)`` triples and, with ``brief_reason``, queue a brief
+    for each story that grew — all in one transaction, so a story never grows without its brief
+    being queued."""
     now = datetime.now(UTC)
     with Session(store.engine) as session, session.begin():
         session.add_all(
@@ -38,15 +54,21 @@ def add_assignments(store: Store, placed: Sequence[tuple[str, str, NDArray[np.fl
             )
             for article_id, story_id, vector in placed
         )
+        if brief_reason is not None:
+            session.flush()
+            for story_id in dict.fromkeys(story_id for _, story_id, _ in placed):
+                enqueue_brief_in(session, story_id, brief_reason)
 
 
-def assignments_since(store: Store, seq: int) -> list[Assignment]:
-    """Assignments recorded after ``seq``, oldest first (a worker's catch-up)."""
+def assignments_since(store: Store, seq: int, limit: int = CATCH_UP_PAGE) -> list[Assignment]:
+    """Up to ``limit`` assignments recorded after ``seq``, oldest first (a worker's catch-up
+    reads page after page)."""
     with Session(store.engine) as session:
         rows = session.execute(
             select(AssignmentRow.seq, AssignmentRow.article_id, AssignmentRow.story_id, AssignmentRow.vector)
             .where(AssignmentRow.seq > seq)
             .order_by(AssignmentRow.seq)
+            .limit(limit)
         ).all()
     return [
         Assignment(seq=s, article_id=a, story_id=st, vector=np.frombuffer(v, dtype=np.float32))
@@ -56,15 +78,16 @@ def assignments_since(store: Store, seq: int) -> list[Assignment]:
 
 def assigned_story(store: Store, article_ids: Sequence[str]) -> dict[str, str]:
     """article id → story id, for those of ``article_ids`` already placed."""
-    if not article_ids:
-        return {}
+    found: dict[str, str] = {}
     with Session(store.engine) as session:
-        rows = session.execute(
-            select(AssignmentRow.article_id, AssignmentRow.story_id).where(
-                AssignmentRow.article_id.in_(list(article_ids))
-            )
-        ).all()
-    return {article_id: story_id for article_id, story_id in rows}
+        for chunk in _chunks(article_ids):
+            rows = session.execute(
+                select(AssignmentRow.article_id, AssignmentRow.story_id).where(
+                    AssignmentRow.article_id.in_(chunk)
+                )
+            ).all()
+            found |= {article_id: story_id for article_id, story_id in rows}
+    return found
 
 
 def story_articles(store: Store, story_id: str) -> list[Article]:
@@ -81,13 +104,13 @@ def story_articles(store: Store, story_id: str) -> list[Article]:
 
 def get_articles(store: Store, article_ids: Sequence[str]) -> list[Article]:
     """Stored articles by id, in the order asked (unknown ids left out)."""
-    if not article_ids:
-        return []
+    rows: dict[str, Article] = {}
     with Session(store.engine) as session:
-        rows = {
-            row.id: article_from_row(row)
-            for row in session.scalars(select(ArticleRow).where(ArticleRow.id.in_(list(article_ids))))
-        }
+        for chunk in _chunks(article_ids):
+            rows |= {
+                row.id: article_from_row(row)
+                for row in session.scalars(select(ArticleRow).where(ArticleRow.id.in_(chunk)))
+            }
     return [rows[i] for i in article_ids if i in rows]
 
 

@@ -3,8 +3,9 @@ number of servers and workers sharing one database cooperate without another ser
 
 A job is claimed with one guarded UPDATE (``... WHERE id = :id AND status = 'queued'``): of two
 workers racing for it, the database lets exactly one UPDATE match, on SQLite and PostgreSQL alike,
-so nothing is processed twice. A worker that dies leaves its job ``running``; after ``JOB_LEASE``
-another worker may take it again, up to ``MAX_ATTEMPTS`` times.
+so nothing is processed twice. A working worker beats a heartbeat on its job; a job whose
+heartbeat is older than ``JOB_LEASE`` belongs to a dead worker and may be taken again, up to
+``MAX_ATTEMPTS`` times.
 
 Leases are named locks with an expiry, taken the same way; placing articles into stories holds
 the ``stories`` lease so that two workers never open two stories for one event at the same moment.
@@ -31,8 +32,10 @@ from newsprism.store.database import Store
 from newsprism.store.tables import JobRow, LeaseRow
 
 JOB_KINDS = ("ingest", "brief")
-# A running job not finished after this long is taken to belong to a dead worker.
-JOB_LEASE = timedelta(minutes=20)
+# A running job whose heartbeat is older than this belongs to a dead worker. Workers beat every
+# HEARTBEAT_SECONDS, so only a worker that stopped (or lost the database that long) loses its job.
+JOB_LEASE = timedelta(minutes=5)
+HEARTBEAT_SECONDS = 30.0
 MAX_ATTEMPTS = 3
 STORIES_LEASE = "stories"
 
@@ -102,15 +105,33 @@ def enqueue(store: Store, kind: str, payload: dict[str, Any], *, story_id: str |
 def enqueue_brief(store: Store, story_id: str, reason: str) -> str | None:
     """Queue a recomputation of a story's brief unless one is already waiting (a waiting job
     will read the story's members when it runs, so one is enough); the new job's id or None."""
-    with Session(store.engine) as session:
-        waiting = session.scalar(
-            select(JobRow.id).where(
-                JobRow.kind == "brief", JobRow.story_id == story_id, JobRow.status == "queued"
-            )
+    with Session(store.engine) as session, session.begin():
+        return enqueue_brief_in(session, story_id, reason)
+
+
+def enqueue_brief_in(session: Session, story_id: str, reason: str) -> str | None:
+    """``enqueue_brief`` inside the caller's transaction (placing articles and queueing their
+    stories' briefs commit together)."""
+    waiting = session.scalar(
+        select(JobRow.id).where(
+            JobRow.kind == "brief", JobRow.story_id == story_id, JobRow.status == "queued"
         )
+    )
     if waiting is not None:
         return None
-    return enqueue(store, "brief", {"reason": reason}, story_id=story_id)
+    job_id = "j" + secrets.token_hex(8)
+    session.add(
+        JobRow(
+            id=job_id,
+            kind="brief",
+            status="queued",
+            story_id=story_id,
+            payload=json.dumps({"reason": reason}),
+            attempts=0,
+            created_at=_now(),
+        )
+    )
+    return job_id
 
 
 def claim(store: Store, worker: str) -> Job | None:
@@ -125,7 +146,7 @@ def claim(store: Store, worker: str) -> Job | None:
         .exists()
     )
     claimable = and_(
-        or_(JobRow.status == "queued", and_(JobRow.status == "running", JobRow.started_at < stale)),
+        or_(JobRow.status == "queued", and_(JobRow.status == "running", JobRow.heartbeat_at < stale)),
         or_(JobRow.story_id.is_(None), ~same_story_running),
     )
     with Session(store.engine) as session, session.begin():
@@ -133,7 +154,7 @@ def claim(store: Store, worker: str) -> Job | None:
         _changed(
             session,
             update(JobRow)
-            .where(JobRow.status == "running", JobRow.started_at < stale, JobRow.attempts >= MAX_ATTEMPTS)
+            .where(JobRow.status == "running", JobRow.heartbeat_at < stale, JobRow.attempts >= MAX_ATTEMPTS)
             .values(
                 status="failed", finished_at=now, error="the worker stopped before finishing, three times"
             ),
@@ -148,7 +169,13 @@ def claim(store: Store, worker: str) -> Job | None:
                 session,
                 update(JobRow)
                 .where(JobRow.id == job_id, claimable)
-                .values(status="running", worker=worker, started_at=now, attempts=JobRow.attempts + 1)
+                .values(
+                    status="running",
+                    worker=worker,
+                    started_at=now,
+                    heartbeat_at=now,
+                    attempts=JobRow.attempts + 1,
+                )
                 .execution_options(synchronize_session=False),
             )
         if taken == 1:
@@ -170,6 +197,18 @@ def _close(store: Store, job_id: str, worker: str, values: dict[str, Any]) -> bo
     return changed == 1
 
 
+def heartbeat(store: Store, job_id: str, worker: str) -> bool:
+    """Say that ``worker`` is still working on the job; False when it is no longer its job."""
+    with Session(store.engine) as session, session.begin():
+        changed = _changed(
+            session,
+            update(JobRow)
+            .where(JobRow.id == job_id, JobRow.worker == worker, JobRow.status == "running")
+            .values(heartbeat_at=_now()),
+        )
+    return changed == 1
+
+
 def finish(store: Store, job_id: str, worker: str, result: dict[str, Any]) -> bool:
     return _close(store, job_id, worker, {"status": "done", "result": json.dumps(result, ensure_ascii=False)})
 
@@ -179,13 +218,19 @@ def fail(store: Store, job_id: str, worker: str, message: str) -> bool:
 
 
 def release(store: Store, worker: str) -> int:
-    """Put a stopping worker's running jobs back in the queue (attempt not counted); how many."""
+    """Put a stopping worker's running jobs back in the queue (attempt not counted) and free its
+    leases; how many jobs."""
     with Session(store.engine) as session, session.begin():
+        _changed(
+            session, update(LeaseRow).where(LeaseRow.holder == worker).values(holder=None, expires_at=None)
+        )
         return _changed(
             session,
             update(JobRow)
             .where(JobRow.worker == worker, JobRow.status == "running")
-            .values(status="queued", worker=None, started_at=None, attempts=JobRow.attempts - 1),
+            .values(
+                status="queued", worker=None, started_at=None, heartbeat_at=None, attempts=JobRow.attempts - 1
+            ),
         )
 
 
