@@ -203,10 +203,13 @@ class Worker:
         url = f"{scheme.lower()}:{rest}"  # "HTTP://…" must never be read as a local path
         options = ReadOptions(allow_private=self.allow_private_urls)
         documents: list[RawDocument] = []
-        for item in read_inputs([url], options):
-            if isinstance(item, InputError):
-                raise InputError(where, item.reason)
-            documents.append(item)
+        try:
+            for item in read_inputs([url], options):
+                if isinstance(item, InputError):
+                    raise InputError(where, item.reason)
+                documents.append(item)
+        finally:
+            options.close()  # its HTTP client
         if len(documents) == 1:  # the record's own metadata wins over what the page says
             documents[0] = documents[0].model_copy(
                 update={
