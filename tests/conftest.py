@@ -13,9 +13,13 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import settings
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator, Page
 
 # Property tests draw the same examples on every run, so CI is repeatable; explore new ones locally
 # with HYPOTHESIS_PROFILE=explore (a failure found there becomes an explicit test case).
@@ -174,3 +178,25 @@ def chromium() -> Path:
             pytest.fail(f"browser required (NEWSPRISM_REQUIRE_BROWSER) but {problem}")
         pytest.skip(f"no browser test: {problem}")
     return CHROMIUM
+
+
+def follow_citation(page: Page, link: Locator) -> None:
+    """Click a citation of a brief (a Playwright locator on a page showing one) and check that
+    it leads to its passage: a single ``mark`` that becomes ``:target``, flashes and is in view."""
+    href = link.get_attribute("href")
+    assert href and href.startswith("#")
+    target = href[1:]
+    assert page.locator(f'mark[id="{target}"]').count() == 1
+    link.click()
+    page.wait_for_function(
+        """id => {
+            const mark = document.getElementById(id);
+            const box = mark.getBoundingClientRect();
+            return mark.matches(":target") && mark.classList.contains("flash")
+                && box.top >= 0 && box.top < window.innerHeight && box.height > 0;
+        }""",
+        arg=target,
+        timeout=10_000,
+    )
+    assert page.locator(f'mark[id="{target}"]').is_visible()
+    assert page.evaluate("location.hash") == href

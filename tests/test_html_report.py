@@ -28,7 +28,7 @@ from newsprism.model import (
 from newsprism.render.charts import build_charts
 from newsprism.render.html import highlight_paragraphs, render_html
 
-from conftest import CHROMIUM_ARGS, REPO, SAMPLE_DIR
+from conftest import CHROMIUM_ARGS, REPO, SAMPLE_DIR, follow_citation
 
 # --------------------------------------------------------------------------- reading marked HTML
 
@@ -320,23 +320,7 @@ def test_the_sample_report_in_a_browser(chromium: Path, sample_page: Path) -> No
 
             citations = page.locator("#summary a.cite")
             link = citations.first if citations.count() else page.locator("#conflicts a.cite").first
-            href = link.get_attribute("href")
-            assert href and href.startswith("#")
-            target = href[1:]
-            assert page.locator(f'mark[id="{target}"]').count() == 1
-            link.click()
-            page.wait_for_function(
-                """id => {
-                    const mark = document.getElementById(id);
-                    const box = mark.getBoundingClientRect();
-                    return mark.matches(":target") && mark.classList.contains("flash")
-                        && box.top >= 0 && box.top < window.innerHeight && box.height > 0;
-                }""",
-                arg=target,
-                timeout=10_000,
-            )
-            assert page.locator(f'mark[id="{target}"]').is_visible()
-            assert page.evaluate("location.hash") == href
+            follow_citation(page, link)
 
             artifacts.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(artifacts / "brief.png"), full_page=True)

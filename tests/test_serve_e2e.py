@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 
-from conftest import CHROMIUM_ARGS, REPO, SAMPLE_RECORDS, _free_port
+from conftest import CHROMIUM_ARGS, REPO, SAMPLE_RECORDS, _free_port, follow_citation
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Route
@@ -239,22 +239,7 @@ def test_a_story_page_in_a_browser(chromium: Path, server: Server, story_id: str
 
             # a citation leads to its highlighted passage
             link = page.locator("#summary a.cite").first
-            href = link.get_attribute("href")
-            assert href and href.startswith("#")
-            target = href[1:]
-            assert page.locator(f'mark[id="{target}"]').count() == 1
-            link.click()
-            page.wait_for_function(
-                """id => {
-                    const mark = document.getElementById(id);
-                    const box = mark.getBoundingClientRect();
-                    return mark.matches(":target") && box.top >= 0 && box.top < window.innerHeight
-                        && box.height > 0;
-                }""",
-                arg=target,
-                timeout=10_000,
-            )
-            assert page.evaluate("location.hash") == href
+            follow_citation(page, link)
 
             artifacts.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(artifacts / "serve-story.png"), full_page=True)

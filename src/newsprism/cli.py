@@ -101,6 +101,15 @@ def main() -> None:
     """newsprism: one news story from every side."""
 
 
+# Options the database commands (ingest, serve, worker) share.
+_db_option = click.option(
+    "--db", "db_url", default=None, help="Database URL (default: $NEWSPRISM_DB or sqlite:///newsprism.db)."
+)
+_nli_option = click.option(
+    "--nli", "nli_name", default=None, envvar="NEWSPRISM_NLI", help="Contradiction judge, e.g. aegis."
+)
+
+
 @main.command("analyze")
 @_input_options
 @click.option(
@@ -352,9 +361,7 @@ def _given_id(article: Article) -> str:
 
 @main.command("ingest")
 @_input_options
-@click.option(
-    "--db", "db_url", default=None, help="Database URL (default: $NEWSPRISM_DB or sqlite:///newsprism.db)."
-)
+@_db_option
 def ingest_command(
     inputs: tuple[str, ...],
     sources: str | None,
@@ -404,9 +411,7 @@ def _store(articles: Iterable[Article], db_url: str | None, quiet: bool) -> Inge
 
 
 @main.command("serve")
-@click.option(
-    "--db", "db_url", default=None, help="Database URL (default: $NEWSPRISM_DB or sqlite:///newsprism.db)."
-)
+@_db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option(
@@ -434,9 +439,7 @@ def _store(articles: Iterable[Article], db_url: str | None, quiet: bool) -> Inge
     is_flag=True,
     help="Let URL records point at private, loopback or link-local hosts (refused by default: SSRF).",
 )
-@click.option(
-    "--nli", "nli_name", default=None, envvar="NEWSPRISM_NLI", help="Contradiction judge, e.g. aegis."
-)
+@_nli_option
 def serve_command(
     db_url: str | None,
     host: str,
@@ -463,13 +466,9 @@ def serve_command(
 
 
 @main.command("worker")
-@click.option(
-    "--db", "db_url", default=None, help="Database URL (default: $NEWSPRISM_DB or sqlite:///newsprism.db)."
-)
+@_db_option
 @click.option("--allow-private-urls", is_flag=True, help="Let URL records point at private hosts.")
-@click.option(
-    "--nli", "nli_name", default=None, envvar="NEWSPRISM_NLI", help="Contradiction judge, e.g. aegis."
-)
+@_nli_option
 def worker_command(db_url: str | None, allow_private_urls: bool, nli_name: str | None) -> None:
     """Process the ingest queue of a database that `newsprism serve` writes to (another machine's
     worker, or more of them); stops on Ctrl-C, handing back the job in progress."""

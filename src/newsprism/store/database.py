@@ -19,7 +19,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, delete, event, func, or_, select, text
+from sqlalchemy import Engine, Select, create_engine, delete, event, func, or_, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -265,25 +265,11 @@ class Store:
             return session.scalar(select(StoryRow.brief_json).where(StoryRow.id == story_id))
 
     def get_story_info(self, story_id: str) -> StoredStory | None:
-        """A story as lists show it (with ``updated_at``), or None."""
+        """A story as lists show it (with ``updated_at``), or None. Reads no brief: story pages
+        ask this on every view."""
         with Session(self.engine) as session:
-            row = session.get(StoryRow, story_id)
-            if row is None:
-                return None
-            members = session.execute(
-                select(StoryArticleRow.article_id, StoryArticleRow.copy_of)
-                .where(StoryArticleRow.story_id == story_id)
-                .order_by(StoryArticleRow.position)
-            ).all()
-            return StoredStory(
-                id=row.id,
-                title=row.title,
-                article_ids=[m.article_id for m in members],
-                first_published=row.first_published,
-                last_published=row.last_published,
-                updated_at=row.updated_at,
-                copies={m.article_id: m.copy_of for m in members if m.copy_of is not None},
-            )
+            found = _stored_stories(session, _STORY_COLUMNS.where(StoryRow.id == story_id))
+        return found[0] if found else None
 
     def list_stories(
         self, *, limit: int | None = None, offset: int = 0, query: str | None = None, sort: str = "largest"
@@ -291,13 +277,7 @@ class Store:
         """Stored stories, largest first (then latest, then by id), or with ``sort="newest"`` the
         latest published first (then the latest updated); ``query`` keeps those whose title
         contains it (ignoring case)."""
-        statement = select(
-            StoryRow.id,
-            StoryRow.title,
-            StoryRow.first_published,
-            StoryRow.last_published,
-            StoryRow.updated_at,
-        )
+        statement = _STORY_COLUMNS
         if query:
             statement = statement.where(func.lower(StoryRow.title).contains(query.lower(), autoescape=True))
         order: tuple[Any, ...]
@@ -311,30 +291,7 @@ class Store:
         if limit is not None:
             statement = statement.limit(limit)
         with Session(self.engine) as session:
-            rows = session.execute(statement).all()
-            members: dict[str, list[str]] = {row.id: [] for row in rows}
-            copies: dict[str, dict[str, str]] = {row.id: {} for row in rows}
-            if members:
-                for story_id, article_id, copy_of in session.execute(
-                    select(StoryArticleRow.story_id, StoryArticleRow.article_id, StoryArticleRow.copy_of)
-                    .where(StoryArticleRow.story_id.in_(list(members)))
-                    .order_by(StoryArticleRow.story_id, StoryArticleRow.position)
-                ):
-                    members[story_id].append(article_id)
-                    if copy_of is not None:
-                        copies[story_id][article_id] = copy_of
-        return [
-            StoredStory(
-                id=row.id,
-                title=row.title,
-                article_ids=members[row.id],
-                first_published=row.first_published,
-                last_published=row.last_published,
-                updated_at=row.updated_at,
-                copies=copies[row.id],
-            )
-            for row in rows
-        ]
+            return _stored_stories(session, statement)
 
     def count_stories(self, query: str | None = None) -> int:
         statement = select(func.count()).select_from(StoryRow)
@@ -347,6 +304,42 @@ class Store:
         with Session(self.engine) as session:
             for row in session.scalars(select(ArticleRow).order_by(ArticleRow.published, ArticleRow.id)):
                 yield article_from_row(row)
+
+
+# What lists of stories show: everything but the brief itself.
+_STORY_COLUMNS = select(
+    StoryRow.id, StoryRow.title, StoryRow.first_published, StoryRow.last_published, StoryRow.updated_at
+)
+
+
+def _stored_stories(
+    session: Session, statement: Select[str, str | None, str | None, str | None, datetime]
+) -> list[StoredStory]:
+    """The stories ``statement`` (over ``_STORY_COLUMNS``) selects, with their articles and copies."""
+    rows = session.execute(statement).all()
+    members: dict[str, list[str]] = {row.id: [] for row in rows}
+    copies: dict[str, dict[str, str]] = {row.id: {} for row in rows}
+    if members:
+        for story_id, article_id, copy_of in session.execute(
+            select(StoryArticleRow.story_id, StoryArticleRow.article_id, StoryArticleRow.copy_of)
+            .where(StoryArticleRow.story_id.in_(list(members)))
+            .order_by(StoryArticleRow.story_id, StoryArticleRow.position)
+        ):
+            members[story_id].append(article_id)
+            if copy_of is not None:
+                copies[story_id][article_id] = copy_of
+    return [
+        StoredStory(
+            id=row.id,
+            title=row.title,
+            article_ids=members[row.id],
+            first_published=row.first_published,
+            last_published=row.last_published,
+            updated_at=row.updated_at,
+            copies=copies[row.id],
+        )
+        for row in rows
+    ]
 
 
 def open_store(url: str | None = None) -> Store:

@@ -84,21 +84,26 @@ def _job(row: JobRow) -> Job:
 
 def enqueue(store: Store, kind: str, payload: dict[str, Any], *, story_id: str | None = None) -> str:
     """Add a job; its id. The payload must be JSON-serialisable."""
+    with Session(store.engine) as session, session.begin():
+        return enqueue_in(session, kind, payload, story_id=story_id)
+
+
+def enqueue_in(session: Session, kind: str, payload: dict[str, Any], *, story_id: str | None = None) -> str:
+    """``enqueue`` inside the caller's transaction."""
     if kind not in JOB_KINDS:
         raise ValueError(f"unknown job kind {kind!r}")
     job_id = "j" + secrets.token_hex(8)
-    with Session(store.engine) as session, session.begin():
-        session.add(
-            JobRow(
-                id=job_id,
-                kind=kind,
-                status="queued",
-                story_id=story_id,
-                payload=json.dumps(payload, ensure_ascii=False),
-                attempts=0,
-                created_at=_now(),
-            )
+    session.add(
+        JobRow(
+            id=job_id,
+            kind=kind,
+            status="queued",
+            story_id=story_id,
+            payload=json.dumps(payload, ensure_ascii=False),
+            attempts=0,
+            created_at=_now(),
         )
+    )
     return job_id
 
 
@@ -119,19 +124,7 @@ def enqueue_brief_in(session: Session, story_id: str, reason: str) -> str | None
     )
     if waiting is not None:
         return None
-    job_id = "j" + secrets.token_hex(8)
-    session.add(
-        JobRow(
-            id=job_id,
-            kind="brief",
-            status="queued",
-            story_id=story_id,
-            payload=json.dumps({"reason": reason}),
-            attempts=0,
-            created_at=_now(),
-        )
-    )
-    return job_id
+    return enqueue_in(session, "brief", {"reason": reason}, story_id=story_id)
 
 
 def claim(store: Store, worker: str) -> Job | None:
