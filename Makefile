@@ -36,6 +36,8 @@ bench: setup
 	$(BIN)/python bench/cluster_eval.py
 	$(BIN)/python bench/engine_speed.py
 	$(BIN)/python bench/serve_load.py
+	$(BIN)/python bench/serve_load.py --concurrency 50 --duration 60 --corpus
+	$(BIN)/python bench/many_articles.py
 
 lint: setup
 	$(BIN)/ruff check src tests bench

@@ -2,6 +2,9 @@
 
     python bench/serve_load.py [--concurrency 200] [--duration 30] [--client httpx|raw] [--only TEXT]
                                [--timeout 30] [--sample examples/blinken-beijing-2023.records.json]
+                               [--corpus] [--db full.db]
+
+    soak (README, Limits and guarantees): --concurrency 50 --duration 60 --corpus --db full.db
 
 The bundled sample is ingested first by the real worker in this process (the job the API would
 queue, run to the end), so the server only serves reads. Then ``newsprism serve --workers 0``
@@ -47,6 +50,8 @@ from newsprism.serve.worker import Worker
 from newsprism.store import open_store, queue
 
 REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "tests" / "data" / "stories" / "ecbplus.jsonl"  # CC BY 3.0, see its README
+RECORD_FIELDS = {"id", "text", "html", "title", "url", "outlet", "published", "language"}
 MIB = 2**20
 R = TypeVar("R")
 
@@ -69,14 +74,25 @@ class Tally:
 # ----------------------------------------------------------------------------- setup
 
 
-def ingest_sample(sample: Path, db_url: str) -> tuple[int, int, float]:
-    """API records (a JSON list, as the README's curl posts) run through the real worker:
-    (articles, stories, seconds)."""
+def ingest_sample(sources: list[Path], db_url: str) -> tuple[int, int, float]:
+    """API records (a JSON list, as the README's curl posts; or JSONL) run through the real
+    worker, in requests of at most 200 records: (articles, stories, seconds)."""
     started = time.perf_counter()
-    records = json.loads(sample.read_text(encoding="utf-8"))
+    records: list[dict[str, Any]] = []
+    for source in sources:
+        text = source.read_text(encoding="utf-8")
+        if source.suffix == ".jsonl":
+            records += [
+                {k: v for k, v in json.loads(line).items() if k in RECORD_FIELDS}
+                for line in text.splitlines()
+                if line
+            ]
+        else:
+            records += json.loads(text)
     store = open_store(db_url)
     try:
-        queue.enqueue(store, "ingest", {"records": records})
+        for begin in range(0, len(records), 200):
+            queue.enqueue(store, "ingest", {"records": records[begin : begin + 200]})
         Worker(store).run_until_idle()
         counts = (store.count(), store.count_stories())
     finally:
@@ -360,6 +376,17 @@ def main() -> None:
         default=REPO / "examples" / "blinken-beijing-2023.records.json",
         help="API records (JSON list)",
     )
+    parser.add_argument(
+        "--corpus",
+        action="store_true",
+        help="also ingest the 982 ECB+ articles (tests/data/stories), for a realistically full database",
+    )
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help="keep the database in this SQLite file and reuse it when it exists (building the full one takes minutes)",
+    )
     args = parser.parse_args()
 
     print(f"machine: {describe_machine()}")
@@ -368,12 +395,20 @@ def main() -> None:
         "the client's CPU use lowers the figures (see the CPU line)"
     )
     with tempfile.TemporaryDirectory(prefix="newsprism-serve-load-") as scratch:
-        db_url = f"sqlite:///{Path(scratch) / 'newsprism.db'}"
-        articles, stories, seconds = ingest_sample(args.sample, db_url)
-        print(
-            f"database: SQLite file; {args.sample.name}: {articles} articles in {stories} "
-            f"stor{'y' if stories == 1 else 'ies'} (ingested by the worker in this process in {seconds:.1f} s)"
-        )
+        db_path = args.db or Path(scratch) / "newsprism.db"
+        db_url = f"sqlite:///{db_path.resolve()}"
+        if args.db is not None and db_path.exists():
+            store = open_store(db_url)
+            articles, stories = store.count(), store.count_stories()
+            store.close()
+            print(f"database: SQLite file {db_path} reused: {articles} articles in {stories} stories")
+        else:
+            sources = [args.sample] + ([CORPUS] if args.corpus else [])
+            articles, stories, seconds = ingest_sample(sources, db_url)
+            print(
+                f"database: SQLite file; {', '.join(p.name for p in sources)}: {articles} articles in {stories} "
+                f"stor{'y' if stories == 1 else 'ies'} (ingested by the worker in this process in {seconds:.1f} s)"
+            )
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         server = start_server(db_url, port, Path(scratch) / "server.log")

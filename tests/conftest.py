@@ -9,6 +9,7 @@ import pwd
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -41,6 +42,20 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
+
+
+def run_cli(
+    *args: str, stdin: str | None = None, cwd: Path | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """``newsprism ARGS`` as a user runs it: a new process, its output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "newsprism.cli", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        cwd=cwd,
+        timeout=timeout,
+    )
 
 
 def _pg_bin() -> Path | None:

@@ -11,18 +11,9 @@ import pytest
 
 from newsprism.render.json import validate_brief, validate_index
 
-from conftest import SAMPLE_DIR
+from conftest import SAMPLE_DIR, run_cli
 
-
-def run(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "newsprism.cli", *args],
-        capture_output=True,
-        text=True,
-        input=stdin,
-        cwd=cwd,
-        timeout=300,
-    )
+run = run_cli
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +130,10 @@ def test_ingest_twice_is_idempotent(tmp_path: Path) -> None:
     first = run("ingest", str(SAMPLE_DIR), "--db", db)
     second = run("ingest", str(SAMPLE_DIR), "--db", db)
     assert first.returncode == 0 and "stored 5 new" in first.stdout
-    assert second.returncode == 0 and "stored 0 new article(s); 5 already stored" in second.stdout
+    assert (
+        second.returncode == 0
+        and "stored 0 new articles; 0 updated with a corrected text; 5 already stored" in second.stdout
+    )
 
 
 def test_ingest_into_unreachable_database_fails_cleanly(tmp_path: Path) -> None:
@@ -211,3 +205,44 @@ def test_an_unknown_engine_is_refused_in_one_line(tmp_path: Path) -> None:
     result = run("analyze", str(SAMPLE_DIR), "-o", str(tmp_path), "--ray-address", "x", "--engine", "local")
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+# --------------------------------------------------------------------------- friction (issue 11)
+
+
+def test_a_plain_path_is_an_sqlite_database_and_errors_carry_no_library_links(tmp_path: Path) -> None:
+    one = tmp_path / "one.txt"
+    one.write_text((SAMPLE_DIR / "000_d37313c2899a58bf.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    done = run("ingest", "one.txt", "--db", "news.db", cwd=tmp_path)
+    assert done.returncode == 0 and (tmp_path / "news.db").exists()
+    assert done.stdout.startswith("stored 1 new article;")  # not "1 articles"
+    (tmp_path / "not-a-db").write_text("hello", encoding="utf-8")
+    refused = run("ingest", "one.txt", "--db", "not-a-db", cwd=tmp_path)
+    assert (
+        refused.returncode == 2
+        and "sqlalche.me" not in refused.stderr
+        and "Background on" not in refused.stderr
+    )
+    assert refused.stderr.count("\n") == 1 and "file is not a database" in refused.stderr
+
+
+def test_a_broken_jsonl_line_is_named_plainly(tmp_path: Path) -> None:
+    (tmp_path / "bad.jsonl").write_text('{"id": "x", "text": "unterminated\n', encoding="utf-8")
+    done = run("analyze", "bad.jsonl", "-o", "out", "-q", cwd=tmp_path)
+    assert "bad.jsonl:1: invalid JSON (Unterminated string at column 21)" in done.stderr
+    assert "at at" not in done.stderr
+
+
+def test_every_serve_option_has_help() -> None:
+    shown = run("serve", "--help").stdout
+    assert "Port to listen on." in shown and "--allow-host" in shown and "--job-timeout-min" in shown
+
+
+def test_cluster_ids_join_the_ids_of_briefs(tmp_path: Path) -> None:
+    clustered = run("cluster", str(SAMPLE_DIR), "-q")
+    assert clustered.returncode == 0, clustered.stderr
+    lines = [json.loads(line) for line in clustered.stdout.splitlines()]
+    analysed = run("analyze", str(SAMPLE_DIR), "-o", str(tmp_path), "-q", "--format", "json")
+    (story,) = json.loads((tmp_path / "index.json").read_text())["stories"]
+    assert {line["article_id"] for line in lines} == set(story["article_ids"]), analysed.stderr
+    assert all(line["id"].endswith(".txt") for line in lines)  # the path as given, as CONTRACT.md says

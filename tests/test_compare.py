@@ -217,5 +217,5 @@ def test_articles_are_labelled_by_outlet_domain_or_file() -> None:
         "a0": "Reuters",
         "a1": "Reuters (2)",
         "a2": "example.org",
-        "a3": "a3.txt",
+        "a3": "unknown outlet (file a3.txt)",
     }

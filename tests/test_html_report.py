@@ -259,7 +259,9 @@ def test_charts_without_data_are_left_out() -> None:
     empty = brief.model_copy(update={"claims": [], "summary": [], "conflicts": [], "highlights": []})
     page = render_html(empty)
     assert '<figure class="chart"' not in page and "vegaEmbed(" in page  # the script copes with none
-    assert 'id="summary"' not in page and 'id="conflicts"' not in page
+    assert 'id="summary"' not in page
+    # The conflicts section stays, saying the comparison was not run rather than "none found".
+    assert 'id="conflicts"' in page and "Not checked: the comparison was not run" in page
 
 
 # --------------------------------------------------------------------------- in a browser

@@ -60,22 +60,26 @@ def _words(title: str) -> set[str]:
     return set(re.findall(r"\w+", title.lower()))
 
 
+# Titles each title is compared with when choosing the story's: all of them up to this many; a
+# story of thousands of articles compares with its first MAX_TITLES_COMPARED, in order.
+MAX_TITLES_COMPARED = 300
+
+
 def representative_title(articles: Sequence[Article]) -> str | None:
     """The title sharing the most words with the others (the medoid), so no single outlet's
     wording is picked at random; None when no article has a title."""
     titles = [a.title for a in articles if a.title]
     if not titles:
         return None
+    words = [_words(title) for title in titles]
+    compared = list(enumerate(words[:MAX_TITLES_COMPARED]))
 
-    def overlap(title: str) -> float:
-        mine = _words(title)
-        return sum(
-            len(mine & _words(other)) / max(1, len(mine | _words(other)))
-            for other in titles
-            if other is not title
-        )
+    def overlap(index: int) -> float:
+        mine = words[index]
+        return sum(len(mine & other) / max(1, len(mine | other)) for j, other in compared if j != index)
 
-    return max(titles, key=lambda t: (overlap(t), -len(t)))
+    best = max(range(len(titles)), key=lambda i: (overlap(i), -len(titles[i])))
+    return titles[best]
 
 
 def story_info(articles: Sequence[Article]) -> StoryInfo:
@@ -144,10 +148,10 @@ def _mmr(
     cited: dict[str, int] = dict.fromkeys(every_article, 0)
     remaining = set(range(len(candidates)))
     while remaining and len(chosen) < wanted:
+        least = min(cited.values(), default=0)  # over every article, cited or not yet
 
-        def gain(i: int) -> float:
+        def gain(i: int, least: int = least) -> float:
             redundancy = max((float(vectors[i] @ vectors[j]) for j in chosen), default=0.0)
-            least = min(cited.values(), default=0)  # over every article, cited or not yet
             fresh = sum(1 for a in candidates[i].article_ids if cited.get(a, 0) <= least)
             balance = fresh / len(candidates[i].article_ids)
             return MMR_LAMBDA * float(relevance[i]) - (1 - MMR_LAMBDA) * redundancy + BALANCE_WEIGHT * balance
@@ -263,6 +267,7 @@ def build_brief(
     if comparison is not None:
         brief.claims = comparison.claims
         brief.conflicts = comparison.conflicts
+        brief.limits = comparison.limits
         order = {a.id: i for i, a in enumerate(ordered)}
         views = comparison.perspectives
         if language is not None:

@@ -12,10 +12,11 @@ matches it, so a sentence of the story is never dropped because it contains a tr
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import courlan
@@ -37,11 +38,17 @@ from newsprism.model import Article, RawDocument, Removal, Repair
 from newsprism.read.text import is_person_byline, looks_like_title
 
 # ---------------------------------------------------------------------------- thresholds
+# The longest text analysed as one article: ~40,000 words, twice the longest long-form features;
+# every later stage is linear in it, and at this size an article takes about a minute here.
+MAX_ARTICLE_CHARS = 250_000
 # Related-headline lists after a marker ("You may also like") rarely exceed a dozen items.
 RELATED_LIST_MAX_ITEMS = 12
 # A paragraph repeated inside a longer one is a pull quote only if it has some length; two short
 # identical fragments ("Share", a subhead) are handled by the lexicon, not as pull quotes.
 PULL_QUOTE_MIN_WORDS = 6
+# Words compared while confirming pull-quote candidates, per text: ~100 times a long article's
+# length, so real articles never reach it (see _mark_repeated_inside).
+PULL_QUOTE_MAX_CHECKED_WORDS = 2_000_000
 # A paragraph made of other paragraphs (an article pasted twice, once without paragraph breaks) is
 # dropped in their favour only when they cover nearly all of it, so no sentence is lost with it.
 PASTED_COPY_MIN_COVERAGE = 0.97
@@ -54,8 +61,13 @@ TAIL_MAX_CHARS = 40
 # names (YouTube 4.7, BlackRock 2.8: known, never split) and splits "statementreleased".
 GLUE_PART_MIN_ZIPF = 3.0
 GLUE_LOWER_MIN_CHARS = 9
+# Glue repairs per text: real scraped articles need a few dozen; a text that would need more is
+# not glued prose (or is built to make millions of repair records), and the rest stays as it came.
+GLUE_REPAIRS_MAX = 2_000
 CAPTION_MAX_WORDS = 30
 WRAPPED_LINE_MIN_CHARS = 40
+# Characters either side of a joined line break that its repair record shows.
+JOIN_WINDOW = 20
 # A headline in the first blocks that shares this much of its wording with the title is the
 # title again in another wording (og:title vs the page's H1).
 TITLE_VARIANT_MIN_SIMILARITY = 70
@@ -143,9 +155,10 @@ def clean_text(
             if block.removal is not None and block.removal[1].startswith("repeats the title"):
                 block.removal = None
     if language in (None, "en"):
+        budget = GLUE_REPAIRS_MAX
         for block in blocks:
-            if block.removal is None:
-                _repair_glue(block)
+            if block.removal is None and budget > 0:
+                budget -= _repair_glue(block, budget)
     return _assemble(blocks, header_lines or [])
 
 
@@ -153,36 +166,55 @@ def clean_text(
 
 
 def _split_blocks(text: str) -> list[_Block]:
-    """Paragraphs: non-empty lines (mojibake fixed), with lines wrapped mid-sentence joined back."""
+    """Paragraphs: non-empty lines (mojibake fixed), with lines wrapped mid-sentence joined back.
+
+    A paragraph's lines are collected and joined once at its end: joining line by line would copy
+    the growing paragraph for every line (quadratic on a long text wrapped at a fixed width).
+    """
     text = _ZERO_WIDTH.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     blocks: list[_Block] = []
+    parts: list[str] = []  # the lines of the paragraph being built, and the glue before each
+    length = 0  # of the paragraph being built
+    tail = ""  # its last JOIN_WINDOW characters
     previous_blank = True
+
+    def close_paragraph() -> None:
+        if parts:
+            blocks[-1].text = "".join(parts)
+            parts.clear()
+
     for raw_line in text.split("\n"):
         line, line_repairs = _fix_encoding(_WS.sub(" ", raw_line).strip())
         if not line:
             previous_blank = True
             continue
-        if blocks and not previous_blank and _is_wrapped(blocks[-1].text, line):
+        if blocks and not previous_blank and _is_wrapped(tail, length, line):
             prev = blocks[-1]
             glue = "" if line[0] in ".,;:)”’" else " "
-            offset = len(prev.text) + len(glue)
-            joined = prev.text + glue + line
-            window_start = max(0, len(prev.text) - 20)
-            window_end = min(len(joined), offset + 20)
+            offset = length + len(glue)
+            window_start = max(0, length - JOIN_WINDOW)
+            window_end = min(offset + len(line), offset + JOIN_WINDOW)
             prev.repairs.append(
                 Repair(
                     kind="line_join",
-                    before=prev.text[window_start:] + "\n" + line[: window_end - offset],
-                    after=joined[window_start:window_end],
+                    before=tail + "\n" + line[: window_end - offset],
+                    after=(tail + glue + line)[: window_end - window_start],
                     start=window_start,
                     end=window_end,
                 )
             )
             prev.repairs.extend(_shift(r, offset) for r in line_repairs)
-            prev.text = joined
+            parts += [glue, line]
+            length = offset + len(line)
+            tail = (tail + glue + line)[-JOIN_WINDOW:]
         else:
+            close_paragraph()
             blocks.append(_Block(text=line, repairs=line_repairs))
+            parts.append(line)
+            length = len(line)
+            tail = line[-JOIN_WINDOW:]
         previous_blank = False
+    close_paragraph()
     return blocks
 
 
@@ -190,15 +222,15 @@ def _shift(repair: Repair, offset: int) -> Repair:
     return repair.model_copy(update={"start": repair.start + offset, "end": repair.end + offset})
 
 
-def _is_wrapped(previous: str, line: str) -> bool:
-    """A line continues the previous one when that one stops mid-sentence and this starts lower-case.
+def _is_wrapped(previous_tail: str, previous_length: int, line: str) -> bool:
+    """A line continues the paragraph above when that stops mid-sentence and this starts lower-case.
 
     Wrapped lines are long (they were cut at a width); a short line followed by a lower-case one
     is a label or a site name above a URL, not a sentence cut in two.
     """
     if (
-        previous.endswith(_TERMINAL)
-        or len(previous) < WRAPPED_LINE_MIN_CHARS
+        previous_tail.endswith(_TERMINAL)
+        or previous_length < WRAPPED_LINE_MIN_CHARS
         or line.startswith(("http://", "https://"))
     ):
         return False
@@ -360,20 +392,42 @@ def _mark_duplicates(blocks: list[_Block], title: str | None) -> None:
             block.removal = ("duplicate", f"repeats paragraph {seen[key] + 1}")
             continue
         seen[key] = index
-    kept = [(i, normalize_for_compare(b.text)) for i, b in enumerate(blocks) if b.removal is None]
-    for index, key in kept:
-        if blocks[index].removal is not None:
+    _mark_repeated_inside(blocks)
+
+
+def _mark_repeated_inside(blocks: list[_Block]) -> None:
+    """Pull quotes (a paragraph repeated inside a longer one) and an article pasted twice.
+
+    A paragraph of at least PULL_QUOTE_MIN_WORDS words can only sit inside another where its first
+    words do, so each longer paragraph looks up its word windows in an index of those openings
+    instead of testing every other paragraph (quadratic on texts of thousands of paragraphs).
+    Verifying candidates is capped at PULL_QUOTE_MAX_CHECKED_WORDS per text: only a text built
+    to defeat the index (thousands of paragraphs opening alike) reaches it, and it then keeps them.
+    """
+    kept = [(i, normalize_for_compare(b.text).split()) for i, b in enumerate(blocks) if b.removal is None]
+    openings: dict[tuple[str, ...], list[int]] = {}
+    for position, (_, words) in enumerate(kept):
+        if len(words) >= PULL_QUOTE_MIN_WORDS:
+            openings.setdefault(tuple(words[:PULL_QUOTE_MIN_WORDS]), []).append(position)
+    budget = PULL_QUOTE_MAX_CHECKED_WORDS
+    for index, words in kept:
+        if blocks[index].removal is not None or len(words) <= PULL_QUOTE_MIN_WORDS:
             continue
-        inside = [
-            (j, k)
-            for j, k in kept
-            if j != index
-            and len(k.split()) >= PULL_QUOTE_MIN_WORDS
-            and len(k) < len(key)
-            and blocks[j].removal is None
-            and f" {k} " in f" {key} "
-        ]
-        if len(inside) >= 2 and _coverage(key, [k for _, k in inside]) >= PASTED_COPY_MIN_COVERAGE:
+        key = " ".join(words)
+        found: set[int] = set()
+        for at in range(len(words) - PULL_QUOTE_MIN_WORDS + 1):
+            for position in openings.get(tuple(words[at : at + PULL_QUOTE_MIN_WORDS]), ()):
+                j, piece = kept[position]
+                if j == index or position in found or blocks[j].removal is not None:
+                    continue
+                budget -= len(piece)
+                if budget < 0:
+                    return
+                if len(piece) < len(words) and words[at : at + len(piece)] == piece:
+                    found.add(position)
+        inside = [kept[position] for position in sorted(found)]
+        pieces = [" ".join(piece) for _, piece in inside]
+        if len(inside) >= 2 and _coverage(key, pieces) >= PASTED_COPY_MIN_COVERAGE:
             # The article pasted twice, once glued into one blob: keep the well-formed paragraphs.
             blocks[index].removal = ("duplicate", "the same paragraphs appear again separately")
             continue
@@ -386,13 +440,20 @@ def _ends_sentence(text: str) -> bool:
 
 
 def _coverage(container: str, pieces: list[str]) -> float:
-    covered = [False] * len(container)
+    """Share of ``container``'s characters inside some occurrence of some piece."""
+    spans: list[tuple[int, int]] = []
     for piece in pieces:
         at = container.find(piece)
         while at != -1:
-            covered[at : at + len(piece)] = [True] * len(piece)
+            spans.append((at, at + len(piece)))
             at = container.find(piece, at + 1)
-    return sum(covered) / max(1, len(container))
+    covered = 0
+    reach = 0
+    for start, end in sorted(spans):
+        if end > reach:
+            covered += end - max(start, reach)
+            reach = end
+    return covered / max(1, len(container))
 
 
 def _mark_tail(blocks: list[_Block]) -> None:
@@ -413,14 +474,24 @@ def _mark_tail(blocks: list[_Block]) -> None:
 
 # ---------------------------------------------------------------------------- glue repair
 
-_CAMEL_GLUE = re.compile(r"\b([A-Za-z]*[a-z]{2,})([A-Z][a-z]{1,})\b")
-_LOWER_TOKEN = re.compile(rf"\b([A-Z]?[a-z]{{{GLUE_LOWER_MIN_CHARS},}})\b")
-_SENTENCE_GLUE = re.compile(r"([a-z]{2,}[.!?][\"”’»)]?)([A-Z][a-z])")
+# Word tokens as ``\b`` sees them. Glue is looked for only inside a token of ASCII letters of at
+# most GLUE_TOKEN_MAX_CHARS (two glued words; "statementreleased" is 17): a longer run of letters is
+# a slug, a hash or hostile input, never two words, and the bound keeps the work per token fixed.
+GLUE_TOKEN_MAX_CHARS = 40
+_WORD_TOKEN = re.compile(r"\w+")
+_CAMEL_GLUE = re.compile(r"([A-Za-z]*[a-z]{2,})([A-Z][a-z]{1,})")
+_LOWER_TOKEN = re.compile(rf"[A-Z]?[a-z]{{{GLUE_LOWER_MIN_CHARS},}}")
+# Fixed width before the full stop: "[a-z]{2,}" there would rescan a long lower-case run from
+# every position (quadratic); two letters are all the rule needs.
+_SENTENCE_GLUE = re.compile(r"[a-z]{2}[.!?][\"”’»)]?([A-Z][a-z])")
 # A name run into an acronym that opens a title: "Anthony BlinkenUS Secretary of State".
-_ACRONYM_GLUE = re.compile(r"\b([A-Z][a-z]{2,})([A-Z]{2,4})(?=\s+[A-Z][a-z])")
+_ACRONYM_GLUE = re.compile(r"([A-Z][a-z]{2,})([A-Z]{2,4})")
+_TITLE_AFTER = re.compile(r"\s+[A-Z][a-z]")
+_NON_SPACE_RUN = re.compile(r"\S+")
+REPAIR_CONTEXT_MAX_CHARS = 40
 
 
-@cache
+@lru_cache(maxsize=65_536)  # bounded: a long-running worker sees an unbounded vocabulary
 def _zipf(word: str) -> float:
     return zipf_frequency(word.lower(), "en")
 
@@ -438,8 +509,8 @@ def _split_camel(match: re.Match[str]) -> int | None:
     return match.start(2)
 
 
-def _split_lower(match: re.Match[str]) -> int | None:
-    token = match.group(1)
+def _split_lower(token: str) -> int | None:
+    """Where a run-together lower-case token splits into two common words (offset in the token)."""
     if _zipf(token) > 0:
         return None
     best: tuple[float, int] | None = None
@@ -447,58 +518,76 @@ def _split_lower(match: re.Match[str]) -> int | None:
         score = min(_zipf(token[:cut]), _zipf(token[cut:]))
         if score >= GLUE_PART_MIN_ZIPF + 0.5 and (best is None or score > best[0]):
             best = (score, cut)
-    return None if best is None else match.start(1) + best[1]
+    return None if best is None else best[1]
 
 
-def _repair_glue(block: _Block) -> None:
-    """Insert the space scraping lost: "LomanovHead", "statementreleased", "China.Wang"."""
+def _glue_cuts(text: str) -> list[tuple[int, str]]:
+    """Offsets where scraping lost a space, each with its repair kind; linear in the text."""
     cuts: list[tuple[int, str]] = []
-    for match in _CAMEL_GLUE.finditer(block.text):
-        cut = _split_camel(match)
-        if cut is not None:
-            cuts.append((cut, "glued_words"))
-    for match in _LOWER_TOKEN.finditer(block.text):
-        cut = _split_lower(match)
-        if cut is not None:
-            cuts.append((cut, "glued_words"))
-    for match in _SENTENCE_GLUE.finditer(block.text):
-        cuts.append((match.start(2), "glued_sentences"))
-    for match in _ACRONYM_GLUE.finditer(block.text):
-        left, acronym = match.groups()
-        if _zipf(left + acronym) == 0 and _zipf(acronym) >= GLUE_PART_MIN_ZIPF:
-            cuts.append((match.start(2), "glued_words"))
-    if not cuts:
-        return
+    for token_match in _WORD_TOKEN.finditer(text):
+        token = token_match.group()
+        if len(token) > GLUE_TOKEN_MAX_CHARS or not (token.isascii() and token.isalpha()):
+            continue
+        at = token_match.start()
+        camel = _CAMEL_GLUE.fullmatch(token)
+        if camel and (cut := _split_camel(camel)) is not None:
+            cuts.append((at + cut, "glued_words"))
+        if len(token) >= GLUE_LOWER_MIN_CHARS and _LOWER_TOKEN.fullmatch(token):
+            cut = _split_lower(token)
+            if cut is not None:
+                cuts.append((at + cut, "glued_words"))
+        acronym = _ACRONYM_GLUE.fullmatch(token)
+        if acronym and _TITLE_AFTER.match(text, token_match.end()):
+            left, letters = acronym.groups()
+            if _zipf(left + letters) == 0 and _zipf(letters) >= GLUE_PART_MIN_ZIPF:
+                cuts.append((at + acronym.start(2), "glued_words"))
+    for match in _SENTENCE_GLUE.finditer(text):
+        cuts.append((match.start(1), "glued_sentences"))
+    return cuts
+
+
+def _repair_glue(block: _Block, budget: int) -> int:
+    """Insert the space scraping lost: "LomanovHead", "statementreleased", "China.Wang" (the first
+    ``budget`` of them); how many were inserted."""
+    found = _glue_cuts(block.text)
+    if not found:
+        return 0
     text = block.text
-    for cut, kind in sorted(set(cuts), reverse=True):
-        before = _word_around(text, cut)
-        text = text[:cut] + " " + text[cut:]
-        for repair in block.repairs:
-            if repair.start >= cut:
-                repair.start += 1
-            if repair.end >= cut:
-                repair.end += 1
-        start = cut - len(before[0])
+    cuts = sorted(set(found))[:budget]
+    positions = [cut for cut, _ in cuts]
+    # Offsets move right by one for every space inserted at or before them.
+    for repair in block.repairs:
+        repair.start += bisect.bisect_right(positions, repair.start)
+        repair.end += bisect.bisect_right(positions, repair.end)
+    runs = [(m.start(), m.end()) for m in _NON_SPACE_RUN.finditer(text)]
+    run_starts = [start for start, _ in runs]
+    for index, (cut, kind) in enumerate(cuts):
+        run_start, run_end = runs[bisect.bisect_right(run_starts, cut) - 1]
+        # The word either side of the cut, as far as the neighbouring inserted spaces (so that
+        # ``after`` is exactly the clean text at start..end) and at most REPAIR_CONTEXT_MAX_CHARS:
+        # a repair record stays small on a 2 MB run of glued sentences.
+        previous_cut = positions[index - 1] if index else run_start
+        next_cut = positions[index + 1] if index + 1 < len(positions) else run_end
+        left = text[max(run_start, previous_cut, cut - REPAIR_CONTEXT_MAX_CHARS) : cut]
+        right = text[cut : min(run_end, next_cut, cut + REPAIR_CONTEXT_MAX_CHARS)]
+        start = cut - len(left)
         block.repairs.append(
             Repair(
                 kind=kind,
-                before=before[0] + before[1],
-                after=before[0] + " " + before[1],
-                start=start,
-                end=start + len(before[0]) + 1 + len(before[1]),
+                before=left + right,
+                after=left + " " + right,
+                start=start + bisect.bisect_right(positions, start, 0, index),
+                end=start + len(left) + 1 + len(right) + index,
             )
         )
-    block.text = text
-
-
-def _word_around(text: str, cut: int) -> tuple[str, str]:
-    left = cut
-    while left > 0 and not text[left - 1].isspace():
-        left -= 1
-    right = cut
-    while right < len(text) and not text[right].isspace():
-        right += 1
-    return text[left:cut], text[cut:right]
+    pieces: list[str] = []
+    previous = 0
+    for cut in positions:
+        pieces += [text[previous:cut], " "]
+        previous = cut
+    pieces.append(text[previous:])
+    block.text = "".join(pieces)
+    return len(cuts)
 
 
 # ---------------------------------------------------------------------------- assembly
@@ -572,6 +661,12 @@ def clean_document(raw: RawDocument, directory: OutletDirectory | None = None) -
     )
     if not result.text.strip():
         raise InputError(_where(raw), "nothing left after cleaning (the input is all boilerplate)")
+    if len(result.text) > MAX_ARTICLE_CHARS:
+        raise InputError(
+            _where(raw),
+            f"{len(result.text):,} characters after cleaning, over the {MAX_ARTICLE_CHARS:,}-character limit "
+            "for one article (a book or a whole site, not a news article); split it into articles",
+        )
     evidence: dict[str, str] = {}
     url = raw.url
     host = domain_of(url)

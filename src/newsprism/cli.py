@@ -35,6 +35,11 @@ def _say(message: str) -> None:
     click.echo(f"newsprism: {message}", err=True)
 
 
+def _count(n: int, noun: str, plural: str | None = None) -> str:
+    """ "1 article", "2 articles", "3 stories"."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
 def _fail(message: str) -> None:
     _say(f"error: {message}")
     sys.exit(EXIT_BAD_INPUT)
@@ -104,6 +109,13 @@ def main() -> None:
 # Options the database commands (ingest, serve, worker) share.
 _db_option = click.option(
     "--db", "db_url", default=None, help="Database URL (default: $NEWSPRISM_DB or sqlite:///newsprism.db)."
+)
+_job_timeout_option = click.option(
+    "--job-timeout-min",
+    type=click.FloatRange(min=0.05),
+    default=30.0,
+    show_default=True,
+    help="Stop (and fail) a job that runs longer than this many minutes.",
 )
 _nli_option = click.option(
     "--nli", "nli_name", default=None, envvar="NEWSPRISM_NLI", help="Contradiction judge, e.g. aegis."
@@ -251,9 +263,11 @@ def _finish(briefs: Sequence[Brief], out_dir: str, formats: list[str], quiet: bo
     index = write_outputs(briefs, Path(out_dir), formats)
     for entry in index.stories:
         target = Path(out_dir) / entry.id
-        click.echo(f"{len(entry.article_ids)} articles → {target}/ ({entry.title or 'untitled story'})")
+        click.echo(
+            f"{_count(len(entry.article_ids), 'article')} → {target}/ ({entry.title or 'untitled story'})"
+        )
     if not quiet:
-        _say(f"wrote {Path(out_dir) / 'index.json'} and {len(index.stories)} brief(s)")
+        _say(f"wrote {Path(out_dir) / 'index.json'} and {_count(len(index.stories), 'brief')}")
     sys.exit(EXIT_BAD_INPUT if stats.problems else EXIT_OK)
 
 
@@ -290,7 +304,7 @@ def cluster_command(
     stream: bool,
     window_days: float,
 ) -> None:
-    """Group INPUTs into stories; write one line per article: {"id", "story_id", "copy_of"}."""
+    """Group INPUTs into stories; write one line per article: {"id", "article_id", "story_id", "copy_of"}."""
     from newsprism.brief import story_id_for
     from newsprism.stories import StoryStream, cluster_stories, find_copies
 
@@ -313,7 +327,9 @@ def cluster_command(
             advance(len(articles))
     lines = [
         json.dumps(
-            {"id": _given_id(a), "story_id": story_of[a.id], "copy_of": copies.get(a.id)}, ensure_ascii=False
+            # "article_id": the article's id in briefs and the database, so outputs can be joined
+            {"id": _given_id(a), "article_id": a.id, "story_id": story_of[a.id], "copy_of": copies.get(a.id)},
+            ensure_ascii=False,
         )
         for a in articles
     ]
@@ -323,7 +339,10 @@ def cluster_command(
     else:
         Path(out_path).write_text(text, encoding="utf-8")
     if not quiet:
-        _say(f"{len(articles)} articles in {len(set(story_of.values()))} stories, {len(copies)} copies")
+        _say(
+            f"{_count(len(articles), 'article')} in {_count(len(set(story_of.values())), 'story', 'stories')}, "
+            f"{_count(len(copies), 'copy', 'copies')}"
+        )
     sys.exit(EXIT_BAD_INPUT if stats.problems else EXIT_OK)
 
 
@@ -383,8 +402,8 @@ def ingest_command(
     )
     report = _store(articles, db_url, quiet)
     click.echo(
-        f"stored {len(report.added)} new article(s); {len(report.already_stored)} already stored; "
-        f"{len(report.rejected)} rejected"
+        f"stored {_count(len(report.added), 'new article')}; {len(report.updated)} updated with a corrected "
+        f"text; {len(report.already_stored)} already stored; {len(report.rejected)} rejected"
     )
     sys.exit(EXIT_BAD_INPUT if stats.problems or report.rejected else EXIT_OK)
 
@@ -413,7 +432,9 @@ def _store(articles: Iterable[Article], db_url: str | None, quiet: bool) -> Inge
 @main.command("serve")
 @_db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to listen on."
+)
 @click.option(
     "--token",
     envvar="NEWSPRISM_TOKEN",
@@ -439,6 +460,14 @@ def _store(articles: Iterable[Article], db_url: str | None, quiet: bool) -> Inge
     is_flag=True,
     help="Let URL records point at private, loopback or link-local hosts (refused by default: SSRF).",
 )
+@click.option(
+    "--allow-host",
+    "extra_hosts",
+    multiple=True,
+    help="Also answer requests addressed to this host name (without a token only this machine's "
+    "own names are served, against DNS rebinding); repeatable.",
+)
+@_job_timeout_option
 @_nli_option
 def serve_command(
     db_url: str | None,
@@ -448,9 +477,13 @@ def serve_command(
     workers: int,
     max_body_mb: float,
     allow_private_urls: bool,
+    extra_hosts: tuple[str, ...],
+    job_timeout_min: float,
     nli_name: str | None,
 ) -> None:
     """Serve the REST API and web UI, with background workers that analyse ingested articles."""
+    from datetime import timedelta
+
     from newsprism.serve import Settings, run_server
 
     settings = Settings(
@@ -458,9 +491,17 @@ def serve_command(
         token=token or None,
         max_body_bytes=int(max_body_mb * 1024 * 1024),
         allow_private_urls=allow_private_urls,
+        extra_hosts=extra_hosts,
     )
     try:
-        run_server(settings, host=host, port=port, workers=workers, judge_name=nli_name)
+        run_server(
+            settings,
+            host=host,
+            port=port,
+            workers=workers,
+            judge_name=nli_name,
+            job_time_limit=timedelta(minutes=job_timeout_min),
+        )
     except NewsprismError as exc:
         _fail(str(exc))
 
@@ -468,16 +509,29 @@ def serve_command(
 @main.command("worker")
 @_db_option
 @click.option("--allow-private-urls", is_flag=True, help="Let URL records point at private hosts.")
+@click.option(
+    "--processes", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes to run."
+)
+@_job_timeout_option
 @_nli_option
-def worker_command(db_url: str | None, allow_private_urls: bool, nli_name: str | None) -> None:
+def worker_command(
+    db_url: str | None, allow_private_urls: bool, processes: int, job_timeout_min: float, nli_name: str | None
+) -> None:
     """Process the ingest queue of a database that `newsprism serve` writes to (another machine's
-    worker, or more of them); stops on Ctrl-C, handing back the job in progress."""
-    import threading
+    workers, or more of them), supervised as the server's are; stops on Ctrl-C or SIGTERM, handing
+    back the jobs in progress."""
+    from datetime import timedelta
 
-    from newsprism.serve import run_worker
+    from newsprism.serve import run_workers
 
     try:
-        run_worker(db_url, allow_private_urls, nli_name, threading.Event())
+        run_workers(
+            db_url,
+            allow_private_urls,
+            nli_name,
+            count=processes,
+            job_time_limit=timedelta(minutes=job_timeout_min),
+        )
     except NewsprismError as exc:
         _fail(str(exc))
 

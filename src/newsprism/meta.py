@@ -42,6 +42,17 @@ _SELF_MENTION = re.compile(
     r"exclusively to|in comments to)\s+(?:(?i:the)\s+)?"
     r"([A-Z][\w&'’-]*(?:\.[a-z]{2,6})?(?:\s(?:[A-Z][\w&'’-]*|of|de)){0,3})"
 )
+# A byline naming a newsroom rather than a person: "By Reuters Staff", "AP Newsroom", "AFP Desk".
+_NEWSROOM_WORDS = re.compile(
+    r"\s+(?:staff(?:\s+(?:writers?|reporters?))?|newsroom|news\s+desk|desk|wires?|editors?|reporters?|team)$",
+    re.IGNORECASE,
+)
+# A dateline crediting a wire agency at the start of the text: "OTTAWA (Reuters) -",
+# "WASHINGTON, June 5 (AP) —", "(AFP) -". Only agencies the outlet list knows count.
+_DATELINE_CREDIT = re.compile(
+    r"^\s*(?:[A-Z][\w.'’/-]*(?:[ ,]+[A-Z\d][\w.'’/-]*){0,5}[ ,]+)?\(([A-Z][A-Za-z .&-]{0,30})\)\s*[-–—:]"
+)
+DATELINE_SEARCH_CHARS = 200
 _DOMAIN_LIKE = re.compile(r"^[A-Za-z][\w-]*\.(?:ru|com|net|org|info|ua|cn|uk|de|fr|es|it|io|tv|news)$")
 
 
@@ -155,7 +166,8 @@ def find_outlet(
 ) -> OutletGuess:
     """The outlet, from the strongest evidence available, in this order:
     the record's own ``outlet``, the user's sources.csv, the URL's domain, the page's site name, a
-    ``by <site>`` byline, and last a self-mention in the text ("told Sputnik")."""
+    wire agency's dateline ("OTTAWA (Reuters) -"), a ``by <site>`` byline ("By Reuters Staff" is
+    Reuters), and last a self-mention in the text ("told Sputnik")."""
     if stated:
         return OutletGuess(stated, "stated in the input record")
     mapped = directory.for_source(source, host)
@@ -169,13 +181,28 @@ def find_outlet(
         return OutletGuess(sitename, "the page's site name")
     if host:
         return OutletGuess(registered_domain(host), f"domain {host} (not in the outlet list)")
+    credit = dateline_agency(text, directory)
+    if credit is not None:
+        return OutletGuess(credit[0], f'dateline "{credit[1]}"')
     if byline and not is_person_byline(byline):
-        return OutletGuess(byline.title() if byline.islower() else byline, f'byline "by {byline}"')
+        newsroom = _NEWSROOM_WORDS.sub("", byline).strip() or byline
+        known = directory.for_name(newsroom)
+        name = known.name if known else newsroom.title() if newsroom.islower() else newsroom
+        return OutletGuess(name, f'byline "by {byline}"')
     mentioned = self_mentions(text, directory)
     if len(mentioned) == 1:
         name, phrase = next(iter(mentioned.items()))
         return OutletGuess(name, f'self-mention "{phrase}"')
     return OutletGuess(None, None)
+
+
+def dateline_agency(text: str, directory: OutletDirectory) -> tuple[str, str] | None:
+    """The agency a dateline at the start of the text credits, with the dateline as written."""
+    match = _DATELINE_CREDIT.match(text[:DATELINE_SEARCH_CHARS])
+    if match is None:
+        return None
+    known = directory.for_name(match.group(1).strip())
+    return (known.name, match.group(0).strip()) if known else None
 
 
 def _looks_like_domain_only(name: str) -> bool:

@@ -100,15 +100,37 @@ class Article(Model):
 
 
 def article_labels(articles: Sequence[Article]) -> dict[str, str]:
-    """How each article is named to a reader: its outlet, else its domain, else its file or URL's
-    last part; two articles with one name are told apart by a number ("Reuters", "Reuters (2)")."""
+    """How each article is named to a reader: its outlet, else its domain, else "unknown outlet"
+    with where it came from ("unknown outlet (file 001.txt)"), never a bare file name that reads
+    like an outlet; two articles with one name are told apart by a number ("Reuters (2)")."""
     labels: dict[str, str] = {}
     seen: dict[str, int] = {}
     for article in articles:
-        name = article.outlet or article.domain or PurePath(article.source).name or article.id
+        name = article.outlet or article.domain or f"unknown outlet ({_origin(article)})"
         seen[name] = seen.get(name, 0) + 1
         labels[article.id] = name if seen[name] == 1 else f"{name} ({seen[name]})"
     return labels
+
+
+def _origin(article: Article) -> str:
+    """Where an article without an outlet came from, briefly: its file's name or its record's id."""
+    if article.source in {"-", "<stdin>", "api"} or article.source.endswith((".jsonl", ".ndjson", ".json")):
+        return f"record {article.id}"
+    return f"file {PurePath(article.source).name or article.source}"
+
+
+# Words of the text an untitled article is shown by.
+HEADING_WORDS = 8
+
+
+def article_heading(article: Article) -> str:
+    """An article's title, or for an untitled one its opening words, marked as such: an id is
+    never shown as a title."""
+    if article.title:
+        return article.title
+    words = article.text.split()
+    opening = " ".join(words[:HEADING_WORDS]) + ("…" if len(words) > HEADING_WORDS else "")
+    return f"Untitled: “{opening}”" if opening else "Untitled article"
 
 
 class Span(Model):
@@ -293,6 +315,16 @@ class StoryInfo(Model):
     last_published: str | None
 
 
+class Limit(Model):
+    """Something the brief shows only part of, and the rule that chose the part (extension), so
+    that a reader never mistakes a capped list for the whole."""
+
+    what: str  # the brief's list: "conflicts"
+    shown: int
+    found: int
+    rule: str  # "at most 5 per claim and 50 per story, the surest first"
+
+
 class Generator(Model):
     name: str = "newsprism"
     version: str
@@ -312,6 +344,7 @@ class Brief(Model):
     timeline: list[TimelineEvent] = Field(default_factory=list)
     dates: list[DateExpression] = Field(default_factory=list)  # extension: every date expression found
     highlights: list[Highlight] = Field(default_factory=list)  # extension: "only in X"
+    limits: list[Limit] = Field(default_factory=list)  # extension: lists shown only in part
 
 
 class IndexEntry(Model):

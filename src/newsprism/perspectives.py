@@ -19,10 +19,11 @@ Everything here is derived from the story itself, never from a list tuned to one
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -103,19 +104,30 @@ def describe_perspectives(
     actors = main_actors(language.entities.entities)
     analyzer = _vader()
     terms = loaded_terms(articles, annotated, language.quotes)
+    # Grouped by article once: per-article scans of the whole story are quadratic in its size.
+    quotes_of: dict[str, list[Quote]] = defaultdict(list)
+    for quote in language.quotes:
+        quotes_of[quote.article_id].append(quote)
+    entities_by_id = {e.id: e for e in language.entities.entities}
+    actor_mentions: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for actor in actors:
+        for mention in actor.mentions:
+            actor_mentions[mention.article_id][actor.id].append(mention.start)
     described = []
     for view in comparison.perspectives:
         article = annotated.get(view.article_id)
         # VADER's lexicon is English ("Die" is not a death in German): other languages get no tone.
         english = article is not None and article.article.language in (None, "en")
         tone, by_actor = (
-            article_tone(article, language, actors, analyzer) if english and article else (None, [])
+            article_tone(article, actors, actor_mentions[view.article_id], analyzer)
+            if english and article
+            else (None, [])
         )
         described.append(
             view.model_copy(
                 update={
                     "topics": topics.get(view.article_id, []),
-                    "voices": voices_of(view.article_id, language.quotes, language.entities.entities),
+                    "voices": voices_of(view.article_id, quotes_of[view.article_id], entities_by_id),
                     "tone": tone,
                     "tone_by_actor": by_actor,
                     "loaded_terms": terms.get(view.article_id, []),
@@ -244,9 +256,8 @@ def _noun_phrases(tokens: Sequence[Token]) -> list[str]:
 # --------------------------------------------------------------------------- voices
 
 
-def voices_of(article_id: str, quotes: Sequence[Quote], entities: Sequence[Entity]) -> list[Voice]:
+def voices_of(article_id: str, quotes: Sequence[Quote], by_id: Mapping[str, Entity]) -> list[Voice]:
     """The article's quotes grouped by speaker, most quoted first; unattributed quotes last."""
-    by_id = {e.id: e for e in entities}
     counts: Counter[str] = Counter()
     first: dict[str, Quote] = {}
     for quote in quotes:
@@ -336,10 +347,12 @@ def main_actors(entities: Sequence[Entity]) -> list[Entity]:
 
 def article_tone(
     article: AnnotatedArticle,
-    language: LanguageLayer,
     actors: Sequence[Entity],
+    mention_starts: Mapping[str, Sequence[int]],
     analyzer: SentimentIntensityAnalyzer,
 ) -> tuple[Tone | None, list[ActorTone]]:
+    """The article's tone, and its tone in the sentences naming each actor (``mention_starts``:
+    actor id → where the article mentions it)."""
     sentences = [s for s in article.sentences() if len(s.text.split()) >= 4]
     if not sentences:
         return None, []
@@ -347,13 +360,13 @@ def article_tone(
     overall = float(np.mean(scores))
     per_actor: list[ActorTone] = []
     for actor in actors:
-        spans = [(m.start, m.end) for m in actor.mentions if m.article_id == article.id]
-        if not spans:
+        starts = sorted(mention_starts.get(actor.id, ()))
+        if not starts:
             continue
         mentioned = [
             score
             for sentence, score in zip(sentences, scores, strict=True)
-            if any(sentence.start <= start < sentence.end for start, _ in spans)
+            if bisect.bisect_left(starts, sentence.start) < bisect.bisect_left(starts, sentence.end)
         ]
         if mentioned:
             mean = float(np.mean(mentioned))

@@ -143,7 +143,7 @@ def analyze(
     briefs = []
     for story in stories:
         if on_story is not None:
-            on_story(f"comparing {len(story)} articles")
+            on_story(f"comparing {len(story)} article{'' if len(story) == 1 else 's'}")
         briefs.append(brief_of_story(story, [annotated[a.id] for a in story], judge=judge))
     return briefs
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from newsprism.compare.align import Alignment, align_claims, omitted_claims
 from newsprism.compare.claims import Unit, split_units
-from newsprism.compare.conflicts import find_conflicts
+from newsprism.compare.conflicts import cap_conflicts, find_conflicts
 from newsprism.compare.nli import ContradictionJudge
 from newsprism.embed import Embedder
-from newsprism.model import Article, Claim, Conflict, Perspective
+from newsprism.model import Article, Claim, Conflict, Limit, Perspective
 from newsprism.nlp import LanguageLayer
 
 __all__ = ["Comparison", "align_claims", "compare_story", "find_conflicts", "omitted_claims", "split_units"]
@@ -23,6 +23,7 @@ class Comparison:
     claims: list[Claim]
     conflicts: list[Conflict]
     perspectives: list[Perspective]
+    limits: list[Limit]
 
 
 def compare_story(
@@ -51,10 +52,14 @@ def compare_story(
         )
         for article in articles
     ]
+    conflicts, limit = cap_conflicts(
+        find_conflicts(alignment, articles, language.quotes, language.entities, judge)
+    )
     return Comparison(
         units=units,
         alignment=alignment,
         claims=alignment.claims,
-        conflicts=find_conflicts(alignment, articles, language.quotes, language.entities, judge),
+        conflicts=conflicts,
         perspectives=perspectives,
+        limits=[limit] if limit is not None else [],
     )

@@ -44,15 +44,26 @@ LEXICAL_WEIGHT = 0.30
 BACKGROUND_WEIGHT = 30.0
 
 
+# Candidate pairs are found a block of rows at a time (at most BLOCK_CELLS similarities in memory)
+# and each unit keeps at most MAX_NEIGHBOURS partners above the reach threshold: memory grows with
+# the story, not with its square (a 60,000-unit story would need 14 GB for one full matrix). In the
+# labelled stories a unit has at most 31 such partners, so the cap only binds on huge stories.
+BLOCK_CELLS = 1 << 24
+MAX_NEIGHBOURS = 200
+
+
 @dataclass
 class Alignment:
     claims: list[Claim]
     units_of: dict[str, list[Unit]]  # claim id → its units
-    similarity: dict[tuple[str, str], float]  # unit-id pair → cosine, for pairs inside a claim
     # The units' embeddings (L2-normalised, one row per unit in the order given) and the row of each
     # unit id: later stages (topics, summary) reuse them rather than embedding again.
     embeddings: NDArray[np.float32] = field(default_factory=lambda: np.zeros((0, 384), dtype=np.float32))
     row_of: dict[str, int] = field(default_factory=dict)
+
+    def cosine(self, unit_a: str, unit_b: str) -> float:
+        """Cosine similarity of two units' embeddings."""
+        return float(self.embeddings[self.row_of[unit_a]] @ self.embeddings[self.row_of[unit_b]])
 
     def claim_vector(self, claim_id: str, vectors: NDArray[np.float32] | None = None) -> NDArray[np.float32]:
         """The normalised mean of a claim's unit vectors (of ``vectors``, default the embeddings)."""
@@ -62,14 +73,38 @@ class Alignment:
         return normalised
 
 
+def _neighbour_pairs(
+    centred_vectors: NDArray[np.float32], floor: float
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float32]]:
+    """Pairs i < j whose centred cosine reaches ``floor`` (at most MAX_NEIGHBOURS per i, the most
+    similar), as arrays (i, j, cosine), computed a block of rows at a time."""
+    n = len(centred_vectors)
+    rows = max(1, BLOCK_CELLS // max(1, n))
+    found_i, found_j, found_s = [], [], []
+    for start in range(0, n, rows):
+        block = centred_vectors[start : start + rows] @ centred_vectors.T
+        block[np.tril_indices(len(block), k=start, m=n)] = -np.inf  # keep j > i only
+        for offset, row in enumerate(block):
+            (columns,) = np.nonzero(row >= floor)
+            if len(columns) > MAX_NEIGHBOURS:
+                columns = columns[np.argpartition(-row[columns], MAX_NEIGHBOURS)[:MAX_NEIGHBOURS]]
+                columns.sort()
+            found_i.append(np.full(len(columns), start + offset, dtype=np.int64))
+            found_j.append(columns.astype(np.int64))
+            found_s.append(row[columns].astype(np.float32))
+    if not found_i:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=np.float32)
+    return np.concatenate(found_i), np.concatenate(found_j), np.concatenate(found_s)
+
+
 def align_claims(units: Sequence[Unit], embedder: Embedder | None = None) -> Alignment:
     """Claims of a story: every unit belongs to exactly one claim; a claim with units from two or
     more articles is ``shared``, else ``exclusive``. Most-supported claims first."""
     if not units:
-        return Alignment([], {}, {})
+        return Alignment([], {})
     embedder = embedder or default_embedder()
     vectors = embedder.embed([u.text for u in units])
-    cosine = vectors @ vectors.T
     centred_vectors = centred(vectors)
     parent = list(range(len(units)))
 
@@ -79,47 +114,79 @@ def align_claims(units: Sequence[Unit], embedder: Embedder | None = None) -> Ali
             i = parent[i]
         return i
 
-    score = centred_vectors @ centred_vectors.T
     # The entity and lexical terms are computed only for pairs they could lift over the threshold:
     # on a 50-article story that is a few thousand of two million pairs.
-    reachable = np.argwhere(np.triu(score >= ALIGN_THRESHOLD - ENTITY_BONUS - LEXICAL_WEIGHT, k=1))
-    for i, j in reachable:
-        if units[i].article_id == units[j].article_id:
-            continue
-        bonus = ENTITY_BONUS * _jaccard(units[i].entity_ids, units[j].entity_ids)
-        bonus += LEXICAL_WEIGHT * _lexical(units[i], units[j])
-        score[i, j] += bonus
-        score[j, i] += bonus
+    article_of = np.array([u.article_id for u in units])
+    first, second, score = _neighbour_pairs(centred_vectors, ALIGN_THRESHOLD - ENTITY_BONUS - LEXICAL_WEIGHT)
+    cross = article_of[first] != article_of[second]
+    first, second, score = first[cross], second[cross], score[cross]
+    bonus = np.array(
+        [
+            ENTITY_BONUS * _jaccard(units[i].entity_ids, units[j].entity_ids)
+            + LEXICAL_WEIGHT * _lexical(units[i], units[j])
+            for i, j in zip(first.tolist(), second.tolist(), strict=True)
+        ],
+        dtype=np.float32,
+    )
+    score = score + bonus
     # Greedy average-linkage clustering with a cannot-link rule: pairs from different articles are
     # merged best first; two groups join only if they share no article (an outlet states a fact
     # once per claim) and their members are on average still similar enough, which stops chains.
-    article_of = np.array([u.article_id for u in units])
-    pairs = np.argwhere(np.triu(score >= ALIGN_THRESHOLD, k=1))
-    pairs = pairs[article_of[pairs[:, 0]] != article_of[pairs[:, 1]]]
-    candidates = sorted(((float(score[i, j]), int(i), int(j)) for i, j in pairs), reverse=True)
-    members_of: dict[int, list[int]] = {i: [i] for i in range(len(units))}
+    # A group's average similarity to another is its summed centred vector dotted with the other's
+    # (the plain cosines) plus the bonuses of the pairs between them, kept per pair of groups.
+    order = np.lexsort((-second, -first, -score))
+    chosen = order[score[order] >= ALIGN_THRESHOLD]
+    sums: dict[int, NDArray[np.float64]] = {}
+    bonus_between: dict[int, dict[int, float]] = defaultdict(dict)
+    for i, j, extra in zip(first.tolist(), second.tolist(), bonus.tolist(), strict=True):
+        if extra:
+            bonus_between[i][j] = bonus_between[i].get(j, 0.0) + extra
+            bonus_between[j][i] = bonus_between[j].get(i, 0.0) + extra
+    size_of: dict[int, int] = {}
     articles_of: dict[int, set[str]] = {i: {units[i].slot} for i in range(len(units))}
-    for _, i, j in candidates:
+    for i, j in zip(first[chosen].tolist(), second[chosen].tolist(), strict=True):
         a, b = root(i), root(j)
         if a == b or articles_of[a] & articles_of[b]:
             continue
-        if float(score[np.ix_(members_of[a], members_of[b])].mean()) < LINK_THRESHOLD:
+        sum_a = sums.get(a, centred_vectors[a].astype(np.float64))
+        sum_b = sums.get(b, centred_vectors[b].astype(np.float64))
+        size_a, size_b = size_of.get(a, 1), size_of.get(b, 1)
+        linked = float(sum_a @ sum_b) + bonus_between[a].get(b, 0.0)
+        if linked / (size_a * size_b) < LINK_THRESHOLD:
             continue
+        # Which group absorbs the other changes nothing but the cost of moving pair bonuses:
+        # the one with fewer pairs is moved.
+        if len(bonus_between.get(a, {})) < len(bonus_between.get(b, {})):
+            a, b = b, a
         parent[b] = a
-        members_of[a].extend(members_of.pop(b))
+        sums[a], size_of[a] = sum_a + sum_b, size_a + size_b
+        sums.pop(b, None)
         articles_of[a] |= articles_of.pop(b)
+        # The pairs of b's members now belong to a's.
+        for other, extra in bonus_between.pop(b, {}).items():
+            bonus_between[other].pop(b, None)
+            if other != a:
+                bonus_between[a][other] = bonus_between[a].get(other, 0.0) + extra
+                bonus_between[other][a] = bonus_between[other].get(a, 0.0) + extra
+        bonus_between[a].pop(a, None)
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(units)):
         groups[root(i)].append(i)
 
     claims: list[Claim] = []
     units_of: dict[str, list[Unit]] = {}
-    similarity: dict[tuple[str, str], float] = {}
     for members in groups.values():
         members.sort(key=lambda i: (units[i].article_id, units[i].start))
         group_units = [units[i] for i in members]
         claim_id = "c" + hashlib.sha256("|".join(u.id for u in group_units).encode()).hexdigest()[:10]
-        medoid = max(members, key=lambda i: float(cosine[i, members].mean()))
+        # The medoid: the member with the highest summed cosine to the others (its vector dotted
+        # with the group's summed vector, less itself), the first in article order on a tie (the
+        # two members of a pair always tie).
+        member_vectors = vectors[members]
+        closeness = member_vectors @ member_vectors.sum(axis=0) - np.einsum(
+            "ij,ij->i", member_vectors, member_vectors
+        )
+        medoid = members[int(np.argmax(closeness))]
         article_ids = list(dict.fromkeys(u.article_id for u in group_units))
         claims.append(
             Claim(
@@ -131,13 +198,9 @@ def align_claims(units: Sequence[Unit], embedder: Embedder | None = None) -> Ali
             )
         )
         units_of[claim_id] = group_units
-        for x in members:
-            for y in members:
-                if x < y:
-                    similarity[(units[x].id, units[y].id)] = float(cosine[x, y])
     first_seen = {u.id: i for i, u in enumerate(units)}
     claims.sort(key=lambda c: (-len(c.article_ids), first_seen[units_of[c.id][0].id]))
-    return Alignment(claims, units_of, similarity, vectors, {u.id: i for i, u in enumerate(units)})
+    return Alignment(claims, units_of, vectors, {u.id: i for i, u in enumerate(units)})
 
 
 @cache

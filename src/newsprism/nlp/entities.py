@@ -480,8 +480,11 @@ class EntityIndex:
     entities: list[Entity]
     _starts: dict[str, list[int]] = field(default_factory=dict)
     _spans: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)
+    _longest: dict[str, int] = field(default_factory=dict)  # per article, its longest mention
+    _by_id: dict[str, Entity] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self._by_id = {entity.id: entity for entity in self.entities}
         per_article: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
         for entity in self.entities:
             for m in entity.mentions:
@@ -490,9 +493,10 @@ class EntityIndex:
             spans.sort()
             self._spans[article_id] = spans
             self._starts[article_id] = [s for s, _, _ in spans]
+            self._longest[article_id] = max(e - s for s, e, _ in spans)
 
     def by_id(self, entity_id: str) -> Entity:
-        return next(e for e in self.entities if e.id == entity_id)
+        return self._by_id[entity_id]
 
     def mentions_in(self, article_id: str, start: int, end: int) -> list[tuple[int, int, Entity]]:
         """Mentions lying within ``start..end`` of one article, in text order."""
@@ -509,10 +513,14 @@ class EntityIndex:
     def entity_at(self, article_id: str, start: int, end: int) -> Entity | None:
         """The entity of the longest mention overlapping ``start..end``."""
         spans = self._spans.get(article_id, [])
+        # Only mentions starting at most the longest mention's length before ``start`` can reach it.
+        i = bisect.bisect_left(self._starts.get(article_id, []), start - self._longest.get(article_id, 0))
         best: tuple[int, str] | None = None
-        for s, e, entity_id in spans:
-            if s < end and start < e and (best is None or e - s > best[0]):
+        while i < len(spans) and spans[i][0] < end:
+            s, e, entity_id = spans[i]
+            if start < e and (best is None or e - s > best[0]):
                 best = (e - s, entity_id)
+            i += 1
         return self.by_id(best[1]) if best else None
 
     def holder_of_role(self, article_id: str, phrase: str) -> Entity | None:

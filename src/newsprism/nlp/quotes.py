@@ -11,6 +11,7 @@ pull quote by scraping. "he"/"she" take the person mentioned last before the quo
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from newsprism.model import Quote, Span, Speaker
-from newsprism.nlp.annotate import AnnotatedArticle, Paragraph, content_lemmas
+from newsprism.nlp.annotate import AnnotatedArticle, OffsetRanges, Paragraph, content_lemmas
 from newsprism.nlp.entities import EntityIndex, fold, role_words
 
 if TYPE_CHECKING:
@@ -51,6 +52,9 @@ DEFINITE_ROLE_WINDOW = 600
 # quote paragraphs after one attribution).
 INHERIT_SPEAKER_CHARS = 700
 MIN_QUOTE_WORDS = 4
+# A reported clause ("said that …") longer than this many tokens is a run-on parse of text without
+# sentence ends, not one statement: in 400 ECB+ articles (1,839 of them) none passes 60 tokens.
+MAX_REPORTED_TOKENS = 200
 MAX_QUOTE_PARAGRAPHS = 8  # a quote reopened paragraph after paragraph, the print convention  # shorter quoted phrases are mostly scare quotes or names ("red lines", “low point”)
 # Two quotes of one statement share this share of content words (lemmas, stop words dropped; the
 # overlap coefficient |A∩B| / min(|A|,|B|)) and at least MIN_SHARED_WORDS of them. Character-level
@@ -179,9 +183,8 @@ def _looks_like_title(words: list[str]) -> bool:
 # --------------------------------------------------------------------------- speakers
 
 
-def _tokens_outside(sent: SpacySpan, paragraph: Paragraph, ranges: Sequence[tuple[int, int]]) -> list[Token]:
-    inside = [(s - paragraph.start, e - paragraph.start) for s, e in ranges]
-    return [t for t in sent if not any(s <= t.idx < e for s, e in inside)]
+def _tokens_outside(sent: SpacySpan, paragraph: Paragraph, ranges: OffsetRanges) -> list[Token]:
+    return [t for t in sent if not ranges.covers(paragraph.start + t.idx)]
 
 
 def _speaker_from_subject(
@@ -190,11 +193,10 @@ def _speaker_from_subject(
     verb: Token,
     entities: EntityIndex,
     before: int,
-    quotes: Sequence[tuple[int, int]] = (),
+    quotes: OffsetRanges | None = None,
 ) -> Speaker | None:
     def outside(token: Token) -> bool:  # "“Hope this meeting …,” tweeted X": "Hope" is quoted text
-        at = paragraph.start + token.idx
-        return not any(s <= at < e for s, e in quotes)
+        return quotes is None or not quotes.covers(paragraph.start + token.idx)
 
     subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"} and outside(c)]
     if not subjects and verb.dep_ in {"conj", "advcl"} and verb.head.pos_ in {"VERB", "AUX"}:
@@ -328,7 +330,7 @@ def _speaker_of_direct(
     article: AnnotatedArticle,
     start: int,
     end: int,
-    all_quotes: Sequence[tuple[int, int]],
+    all_quotes: OffsetRanges,
     entities: EntityIndex,
 ) -> tuple[Speaker | None, str | None]:
     first = article.paragraph_at(start)
@@ -418,9 +420,7 @@ def _speaker_nearby(
 # --------------------------------------------------------------------------- reported speech
 
 
-def _reported(
-    article: AnnotatedArticle, direct: Sequence[tuple[int, int]], entities: EntityIndex
-) -> Iterator[FoundQuote]:
+def _reported(article: AnnotatedArticle, direct: OffsetRanges, entities: EntityIndex) -> Iterator[FoundQuote]:
     for paragraph in article.paragraphs:
         for sent in paragraph.doc.sents:
             s_start = paragraph.start + sent.start_char
@@ -432,6 +432,8 @@ def _reported(
                 if not clauses:
                     continue
                 clause = clauses[0]
+                if clause.right_edge.i - clause.left_edge.i >= MAX_REPORTED_TOKENS:
+                    continue  # not one statement but a run-on parse; walking it costs its length per verb
                 tokens = [t for t in clause.subtree if t.dep_ != "mark" or t.head is not clause]
                 while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
                     tokens.pop()
@@ -450,7 +452,7 @@ def _reported(
             accord = _according_to(sent)
             if accord is not None:
                 phrase_lo = min(t.i for t in sent if t.lower_ == "according")
-                phrase_hi = max(t.i for t in accord.subtree) + 1
+                phrase_hi = accord.right_edge.i + 1  # the subtree's last token
                 rest = [t for t in sent if (t.i < phrase_lo or t.i >= phrase_hi) and not t.is_punct]
                 if len(rest) < MIN_QUOTE_WORDS:
                     continue
@@ -528,12 +530,12 @@ def _definite_role(phrase: str) -> bool:
 
 MAX_ATTRIBUTION_WORDS = 16  # "Alexander Lomanov Head of the Center for Asia-Pacific Studies, IMEMO RAS"
 MAX_PULL_QUOTE_WORDS = 150
+# More words than an attribution has (each \S+ a whole word: the lookahead stops it splitting one).
+_MORE_THAN_ATTRIBUTION = re.compile(rf"(?:\s*\S+(?!\S)){{{MAX_ATTRIBUTION_WORDS + 1}}}")
 _ANY_QUOTE_MARK = re.compile('[“”«»„"]')
 
 
-def _pull_quotes(
-    article: AnnotatedArticle, direct: Sequence[tuple[int, int]], entities: EntityIndex
-) -> list[FoundQuote]:
+def _pull_quotes(article: AnnotatedArticle, direct: OffsetRanges, entities: EntityIndex) -> list[FoundQuote]:
     """Pull quotes printed without quotation marks, their attribution glued on by scraping: a
     paragraph that ends with a person's name followed by a capitalised title ("… the whole building
     will collapse. Alexander Lomanov Head of the Center for Asia-Pacific Studies, IMEMO RAS"). The
@@ -546,6 +548,8 @@ def _pull_quotes(
         for s, e, entity in entities.mentions_in(article.id, paragraph.start, paragraph.end):
             if entity.type != "PERSON" or s == paragraph.start:
                 continue
+            if _MORE_THAN_ATTRIBUTION.match(article.text, e, paragraph.end):
+                continue  # decided without slicing the rest of a long paragraph for every name
             tail = article.text[e : paragraph.end].split()
             if not tail or len(tail) > MAX_ATTRIBUTION_WORDS or not _opens_with_title(tail):
                 continue
@@ -587,18 +591,25 @@ def _without_overlaps(reported: list[FoundQuote]) -> list[FoundQuote]:
         return (0 if has_entity else 1, 1 if q.cue == "according to" else 0, q.end - q.start)
 
     kept: list[FoundQuote] = []
+    # Kept quotes also sorted by start, so each candidate is compared with those it can overlap.
+    by_start: list[tuple[int, int]] = []  # (start, index in kept)
+    longest = 0
     for quote in sorted(reported, key=rank):
+        lo = bisect.bisect_left(by_start, (quote.start - longest, -1))
+        hi = bisect.bisect_left(by_start, (quote.end, -1))
         if not any(
             min(quote.end, k.end) - max(quote.start, k.start)
             > 0.5 * min(quote.end - quote.start, k.end - k.start)
-            for k in kept
+            for k in (kept[i] for _, i in by_start[lo:hi])
         ):
+            bisect.insort(by_start, (quote.start, len(kept)))
             kept.append(quote)
+            longest = max(longest, quote.end - quote.start)
     return kept
 
 
-def _overlaps_direct(start: int, end: int, direct: Sequence[tuple[int, int]]) -> bool:
-    for s, e in direct:
+def _overlaps_direct(start: int, end: int, direct: OffsetRanges) -> bool:
+    for s, e in direct.overlapping(start, end):
         overlap = min(end, e) - max(start, s)
         if overlap > 0.3 * (end - start) or overlap > 0.3 * (e - s):
             return True
@@ -617,10 +628,11 @@ def extract_quotes(annotated: Sequence[AnnotatedArticle], entities: EntityIndex)
     quotes: list[Quote] = []
     for article in annotated:
         direct = direct_quote_ranges(article.text)
+        direct_ranges = OffsetRanges(direct)
         found: list[FoundQuote] = []
         previous: FoundQuote | None = None
         for start, end in direct:
-            speaker, cue = _speaker_of_direct(article, start, end, direct, entities)
+            speaker, cue = _speaker_of_direct(article, start, end, direct_ranges, entities)
             if speaker is None or _is_document(speaker):
                 # "the statement said": the speaker is whoever issued it, named nearby if anywhere.
                 nearby, nearby_cue = _speaker_nearby(article, start, previous, entities)
@@ -629,10 +641,10 @@ def extract_quotes(annotated: Sequence[AnnotatedArticle], entities: EntityIndex)
             quote = FoundQuote(start, end, "direct", speaker, cue)
             found.append(quote)
             previous = quote
-        pulled = _pull_quotes(article, direct, entities)
+        pulled = _pull_quotes(article, direct_ranges, entities)
         found.extend(pulled)
-        direct = [*direct, *((q.start, q.end) for q in pulled)]
-        found.extend(_without_overlaps(list(_reported(article, direct, entities))))
+        quoted = OffsetRanges([*direct, *((q.start, q.end) for q in pulled)])
+        found.extend(_without_overlaps(list(_reported(article, quoted, entities))))
         seen: set[tuple[int, int]] = set()
         found = _continue_definite_roles(sorted(found, key=lambda q: (q.start, q.end)), entities)
         for q in found:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 import zlib
 
 from charset_normalizer import from_bytes
@@ -56,6 +57,8 @@ def decode_bytes(source: str, data: bytes, declared_charset: str | None = None) 
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
         first_bad = exc.start
+    if _mostly_utf8(data):
+        return _decode_lines(source, data)
     if declared_charset:
         try:
             return data.decode(declared_charset), []
@@ -71,6 +74,60 @@ def decode_bytes(source: str, data: bytes, declared_charset: str | None = None) 
         raise InputError(source, "binary file (mostly non-text bytes)")
     warning = f"{source}: not valid UTF-8 (bad byte at offset {first_bad}); decoded as {best.encoding}"
     return text, [warning]
+
+
+# A well-formed multi-byte UTF-8 sequence. Text in a legacy 8-bit charset (cp1251, latin-1) rarely
+# forms one by accident; UTF-8 text with a few damaged bytes is full of them.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+# Lines named in the warning about lines decoded another way.
+WARNING_MAX_LINES = 5
+# Below this many non-ASCII bytes, charset detection guesses wildly (a Thai code page for "café").
+DETECT_MIN_BYTES = 100
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """UTF-8 with some damage, rather than a file in another charset: more well-formed multi-byte
+    sequences than bytes that fit none."""
+    valid = _UTF8_SEQUENCE.findall(data)
+    high_bytes = sum(1 for byte in data if byte >= 0x80)
+    stray = high_bytes - sum(len(sequence) for sequence in valid)
+    return len(valid) >= max(1, stray)
+
+
+def _decode_lines(source: str, data: bytes) -> tuple[str, list[str]]:
+    """Decode line by line: lines that are valid UTF-8 stay UTF-8 ("Köln" stays "Köln"); the others
+    are decoded in the charset detected from them (cp1252 when nothing fits), and the warning
+    says which lines, as what, and what their bad bytes became."""
+    lines = data.split(b"\n")
+    bad: list[int] = []
+    decoded: list[str] = []
+    for number, line in enumerate(lines):
+        try:
+            decoded.append(line.decode("utf-8-sig" if number == 0 else "utf-8"))
+        except UnicodeDecodeError:
+            bad.append(number)
+            decoded.append("")
+    damaged = b"\n".join(lines[n] for n in bad)
+    charset = "cp1252"  # the usual source of stray bytes in Western text; detection needs more
+    if sum(1 for byte in damaged if byte >= 0x80) >= DETECT_MIN_BYTES:
+        best = from_bytes(damaged).best()
+        charset = best.encoding if best is not None and best.encoding else charset
+    shown: list[str] = []
+    for number in bad:
+        decoded[number] = lines[number].decode(charset, errors="replace")
+        if len(shown) < WARNING_MAX_LINES:
+            stray = sorted({bytes([b]) for b in lines[number] if b >= 0x80})[:3]
+            mapped = ", ".join(f"{b!r}→{b.decode(charset, errors='replace')!r}" for b in stray)
+            shown.append(f"line {number + 1} ({mapped})")
+    more = f" and {len(bad) - len(shown)} more" if len(bad) > len(shown) else ""
+    warning = (
+        f"{source}: {len(bad)} line(s) not valid UTF-8, decoded as {charset}: {'; '.join(shown)}{more}; "
+        "the rest is UTF-8"
+    )
+    return "\n".join(decoded), [warning]
 
 
 def _control_ratio(text: str) -> float:

@@ -37,18 +37,34 @@ class Fetcher(Protocol):
     def fetch(self, url: str) -> FetchedPage: ...
 
 
+# IPv6 ranges Python's ``is_global`` lets through but no public web server lives in: site-local
+# (deprecated, routed inside a site), IPv4-compatible and IPv4-translated addresses (ways of
+# writing an IPv4 address, e.g. [::127.0.0.1]) and local-use NAT64.
+_NOT_PUBLIC_V6 = tuple(
+    ipaddress.IPv6Network(n) for n in ("fec0::/10", "::/96", "::ffff:0:0:0/96", "64:ff9b:1::/48")
+)
+# Well-known NAT64 (RFC 6052): public only when the IPv4 address inside is.
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+
+
 def _is_public(address: str) -> bool:
     """Globally routable unicast only: not private, loopback, link-local, shared (100.64/10, used
     by cloud metadata services), reserved or multicast — also when wrapped in IPv6 (mapped,
-    6to4, Teredo)."""
+    compatible, translated, NAT64, 6to4, Teredo) — and no site-local IPv6."""
     ip: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return _is_public(str(ip.ipv4_mapped))
+        if any(ip in network for network in _NOT_PUBLIC_V6):
+            return False
         teredo = ip.teredo
-        wrapped = ip.ipv4_mapped or ip.sixtofour or (teredo[1] if teredo else None)
+        wrapped = (
+            ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+            if ip in _NAT64
+            else ip.sixtofour or (teredo[1] if teredo else None)
+        )
         if wrapped is not None and not _is_public(str(wrapped)):
             return False
-        if ip.ipv4_mapped is not None:
-            ip = ip.ipv4_mapped
     return ip.is_global and not ip.is_multicast
 
 

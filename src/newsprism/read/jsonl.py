@@ -21,7 +21,7 @@ def read_jsonl_lines(source: str, lines: Iterable[str]) -> Iterator[RawDocument 
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield InputError(where, f"invalid JSON ({exc.msg} at column {exc.colno})")
+            yield InputError(where, f"invalid JSON ({_json_problem(exc)} at column {exc.colno})")
             continue
         try:
             yield record_to_document(record, source, where)
@@ -40,6 +40,13 @@ def record_to_document(record: object, source: str, where: str) -> RawDocument:
         value = record.get(name)
         if value is not None and not isinstance(value, str):
             raise InputError(where, f'"{name}" must be a string, not {type(value).__name__}')
+    url = record.get("url")
+    scheme = (url or "").strip().split(":", 1)[0].lower()
+    if url is not None and scheme not in ("http", "https"):
+        # A stored URL becomes a link in reports and pages: only web addresses.
+        raise InputError(
+            where, f'unsupported URL scheme {scheme!r} in "url" ({url.strip()[:200]}); use http or https'
+        )
     text, html = record.get("text"), record.get("html")
     if not (text and text.strip()) and not (html and html.strip()):
         raise InputError(where, 'record has neither "text" nor "html"')
@@ -59,3 +66,8 @@ def record_to_document(record: object, source: str, where: str) -> RawDocument:
             "language": record.get("language"),
         }
     )
+
+
+def _json_problem(error: json.JSONDecodeError) -> str:
+    """The decoder's message without its dangling "at" ("Unterminated string starting at")."""
+    return error.msg.removesuffix(" starting at").removesuffix(" at")

@@ -215,7 +215,7 @@ def _followed_by_more(text: str, end: int) -> bool:
 def is_person_byline(byline: str) -> bool:
     """'By Jane Smith' names an author; 'by time news' names the site that posted the text."""
     return _is_person_like(byline) and not re.search(
-        r"\b(news|times?|media|press|post|journal|agency|tv|radio|daily|herald|tribune|online|staff|desk|editors?)\b",
+        r"\b(news|newsroom|times?|media|press|post|journal|agency|tv|radio|daily|herald|tribune|online|staff|desk|wires?|editors?)\b",
         byline,
         re.I,
     )

@@ -23,8 +23,9 @@ from importlib.resources import files
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from newsprism.model import Article, Brief, Quote, Span, article_labels
+from newsprism.model import Article, Brief, Quote, Span, article_heading, article_labels
 from newsprism.render.charts import build_charts
+from newsprism.render.notes import conflicts_note
 
 PARAGRAPH_BREAK = "\n\n"
 
@@ -274,7 +275,7 @@ def brief_context(brief: Brief, article_pages: Mapping[str, str] | None = None) 
     sections = [
         ("summary", "Summary", bool(summary)),
         ("only-in", "Only in…", bool(highlights)),
-        ("conflicts", "Where outlets disagree", bool(conflicts)),
+        ("conflicts", "Where outlets disagree", True),
         ("charts", "Charts", bool(charts)),
         ("perspectives", "Perspectives", bool(perspectives)),
         ("claims", "Reported by several outlets", bool(shared)),
@@ -286,10 +287,12 @@ def brief_context(brief: Brief, article_pages: Mapping[str, str] | None = None) 
     return {
         "brief": brief,
         "labels": labels,
+        "headings": {a.id: article_heading(a) for a in brief.articles},
         "anchors": marks.article_anchor,
         "summary": summary,
         "highlights": highlights,
         "conflicts": conflicts,
+        "conflicts_note": conflicts_note(brief),
         "timeline": timeline,
         "quotes_by_article": quotes_by_article,
         "shared_claims": shared[:MAX_SHARED_CLAIMS],

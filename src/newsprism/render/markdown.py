@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from newsprism.brief import citation_balance
-from newsprism.model import Brief, article_labels
+from newsprism.model import Brief, article_heading, article_labels
 from newsprism.perspectives import TONE_CAVEAT
+from newsprism.render.notes import conflicts_note
 
 
 def _escape(text: str) -> str:
@@ -51,8 +52,11 @@ def render_markdown(brief: Brief) -> str:
         for highlight in brief.highlights:
             lines.append(f"- Only {_escape(outlets[highlight.article_id])}: {_escape(highlight.text)}")
         lines.append("")
+    lines += ["## Where outlets disagree", ""]
+    note = conflicts_note(brief)
+    if note:
+        lines += [_escape(note), ""]
     if brief.conflicts:
-        lines += ["## Where outlets disagree", ""]
         for conflict in brief.conflicts:
             sure = f" (confidence {conflict.confidence:.2f})" if conflict.confidence is not None else ""
             lines.append(f"- **{conflict.kind}**: {_escape(conflict.description)}{sure}")
@@ -130,13 +134,13 @@ def render_markdown(brief: Brief) -> str:
             article.outlet or "unknown",
             article.published or "unknown",
             article.language or "unknown",
-            article.title or "untitled",
+            article_heading(article),
             str(len(article.removed)),
         ]
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     lines.append("")
     for article in brief.articles:
-        lines += [f"### {_escape(article.title or article.id)}", ""]
+        lines += [f"### {_escape(article_heading(article))}", ""]
         meta = [f"outlet: {article.outlet or 'unknown'}", f"source: `{article.source}`"]
         lines += [" · ".join(meta), ""]
         lines += [_escape(paragraph) + "\n" for paragraph in article.text.split("\n\n")]

@@ -13,16 +13,32 @@ import multiprocessing
 import os
 import signal
 import threading
-from typing import Any
+from dataclasses import replace
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from newsprism.errors import NewsprismError
-from newsprism.serve.app import Settings, create_app
+from newsprism.serve.app import Settings, allowed_hosts, create_app
 
-__all__ = ["Settings", "WorkerPool", "check_exposure", "create_app", "run_server", "run_worker"]
+if TYPE_CHECKING:
+    from newsprism.store.database import Store
+
+__all__ = [
+    "Settings",
+    "WorkerPool",
+    "check_exposure",
+    "create_app",
+    "run_server",
+    "run_worker",
+    "run_workers",
+]
 
 log = logging.getLogger("newsprism.serve")
 STOP_GRACE_SECONDS = 10.0
 WATCH_SECONDS = 5.0
+# A job (one ingest request of up to 1,000 records, or one story's brief) running longer than this
+# is stopped and fails with that reason: a 50-article brief takes well under a minute here.
+DEFAULT_JOB_TIME_LIMIT = timedelta(minutes=30)
 
 
 def is_loopback(host: str) -> bool:
@@ -75,19 +91,30 @@ def run_worker(
 
 
 class WorkerPool:
-    """The server's worker processes: started together, each replaced if it dies (its job handed
-    back first), stopped together."""
+    """Worker processes supervised together: started together; each replaced if it dies (its
+    job back in the queue with the attempt counted, so a job that kills its worker ends failed
+    after ``queue.MAX_ATTEMPTS``) or if its job runs past ``job_time_limit`` (the job then fails
+    with that reason); stopped together, each handing its job back. ``newsprism serve`` and
+    ``newsprism worker`` both run one."""
 
-    def __init__(self, settings: Settings, count: int, judge_name: str | None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        count: int,
+        judge_name: str | None,
+        job_time_limit: timedelta = DEFAULT_JOB_TIME_LIMIT,
+    ) -> None:
         from newsprism.serve.worker import new_worker_id
 
         self.settings = settings
         self.judge_name = judge_name
+        self.job_time_limit = job_time_limit
         self.context = multiprocessing.get_context("spawn")
         self.stop = self.context.Event()
         self.processes: dict[str, Any] = {f"{new_worker_id()}-w{n}": None for n in range(count)}
         self._watching = threading.Event()
         self._watcher = threading.Thread(target=self._watch, name="worker-watcher", daemon=True)
+        self._store: Store | None = None
 
     def _start(self, worker_id: str) -> None:
         process = self.context.Process(
@@ -107,6 +134,10 @@ class WorkerPool:
         self.processes[worker_id] = process
 
     def start(self) -> None:
+        from newsprism.store.database import open_store
+
+        if self.processes:
+            self._store = open_store(self.settings.db_url)
         for worker_id in self.processes:
             self._start(worker_id)
         if self.processes:
@@ -115,26 +146,64 @@ class WorkerPool:
     def _watch(self) -> None:
         while not self._watching.wait(WATCH_SECONDS):
             for worker_id, process in list(self.processes.items()):
-                if process is not None and not process.is_alive() and not self.stop.is_set():
-                    log.warning("worker %s exited (status %s); starting another", worker_id, process.exitcode)
-                    self._release(worker_id)
-                    self._start(worker_id)
+                if process is None or self.stop.is_set():
+                    continue
+                try:
+                    self._check(worker_id, process)
+                except Exception:  # the database may be down; the next round tries again
+                    log.exception("could not check worker %s", worker_id)
+
+    def _check(self, worker_id: str, process: Any) -> None:
+        from newsprism.store import queue
+
+        assert self._store is not None
+        if not process.is_alive():
+            status = process.exitcode
+            how = (
+                f"was killed by signal {-status}"
+                if status is not None and status < 0
+                else f"exited ({status})"
+            )
+            for job in queue.release_dead(self._store, worker_id, how):
+                log.warning(
+                    "worker %s %s while running job %s (attempt %d)", worker_id, how, job.id, job.attempts
+                )
+            log.warning("worker %s %s; starting another", worker_id, how)
+            self._start(worker_id)
+            return
+        late = queue.overdue(self._store, worker_id, self.job_time_limit)
+        if not late:
+            return
+        seconds = self.job_time_limit.total_seconds()
+        limit = f"{seconds / 60:g}-minute" if seconds >= 60 else f"{seconds:g}-second"
+        # Killed, not asked to stop: a worker asked to stop hands its job back, and this job
+        # would run out of time again.
+        process.kill()
+        process.join(STOP_GRACE_SECONDS)
+        for job in late:
+            queue.fail(
+                self._store,
+                job.id,
+                worker_id,
+                f"stopped after running longer than the {limit} limit for one job",
+            )
+            log.warning("job %s stopped: over the %s limit", job.id, limit)
+        queue.release(self._store, worker_id)  # its leases
+        self._start(worker_id)
 
     def _release(self, worker_id: str) -> None:
         from newsprism.store import queue
-        from newsprism.store.database import open_store
 
         try:
-            store = open_store(self.settings.db_url)
-            try:
-                queue.release(store, worker_id)
-            finally:
-                store.close()
+            if self._store is not None:
+                queue.release(self._store, worker_id)
         except Exception:  # the database may be what failed; the job's heartbeat then runs out
             log.exception("could not hand back the jobs of worker %s", worker_id)
 
     def close(self) -> None:
         self._watching.set()
+        if self._watcher.is_alive():
+            self._watcher.join()
         self.stop.set()
         for worker_id, process in self.processes.items():
             if process is None:
@@ -147,20 +216,74 @@ class WorkerPool:
                 process.kill()
                 process.join()
             self._release(worker_id)  # in case it could not
+            process.close()
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+def _exit_on_sigterm() -> None:
+    """SIGTERM ends the server like Ctrl-C does: uvicorn shuts down, then re-raises the signal it
+    caught; with the default handler that would kill this process before the workers are
+    stopped, leaving them running under init."""
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
 
 
 def run_server(
-    settings: Settings, *, host: str, port: int, workers: int = 1, judge_name: str | None = None
+    settings: Settings,
+    *,
+    host: str,
+    port: int,
+    workers: int = 1,
+    judge_name: str | None = None,
+    job_time_limit: timedelta = DEFAULT_JOB_TIME_LIMIT,
 ) -> None:
     import uvicorn
 
     from newsprism.store.database import open_store
 
     check_exposure(host, settings.token)
-    open_store(settings.db_url).close()  # migrate once, before workers and server race to
-    pool = WorkerPool(settings, workers, judge_name)
+    open_store(settings.db_url).close()  # migrate (and check) once, before workers and server race to
+    pool = WorkerPool(settings, workers, judge_name, job_time_limit)
+    _exit_on_sigterm()
     pool.start()
     try:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info", server_header=False)
+        uvicorn.run(
+            create_app(replace(settings, allowed_hosts=allowed_hosts(host, settings))),
+            host=host,
+            port=port,
+            log_level="info",
+            server_header=False,
+        )
+    finally:
+        pool.close()
+
+
+def run_workers(
+    db_url: str | None,
+    allow_private_urls: bool,
+    judge_name: str | None,
+    *,
+    count: int = 1,
+    job_time_limit: timedelta = DEFAULT_JOB_TIME_LIMIT,
+) -> None:
+    """``newsprism worker``: a supervised pool of worker processes on a database that a server
+    writes to, until SIGINT or SIGTERM (each worker then hands its job back)."""
+    from newsprism.store.database import open_store
+
+    open_store(db_url).close()
+    pool = WorkerPool(
+        Settings(db_url=db_url, allow_private_urls=allow_private_urls), count, judge_name, job_time_limit
+    )
+    _exit_on_sigterm()
+    pool.start()
+    try:
+        threading.Event().wait()  # until a signal ends the process
+    except KeyboardInterrupt:
+        pass
     finally:
         pool.close()

@@ -63,6 +63,30 @@ class Settings:
     token: str | None = None  # writes need "Authorization: Bearer <token>" when set
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     allow_private_urls: bool = False  # URL records may point at private/loopback hosts
+    # Host names requests may be addressed to (None: any). Without a token, a page elsewhere
+    # could point a name it controls at 127.0.0.1 and write through the victim's browser (DNS
+    # rebinding): ``newsprism serve`` then answers only to this machine's own names.
+    allowed_hosts: frozenset[str] | None = None
+    extra_hosts: tuple[str, ...] = ()  # --allow-host: names a reverse proxy forwards under
+
+
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def allowed_hosts(bind_host: str, settings: Settings) -> frozenset[str] | None:
+    """The Host names to answer to: any when a token guards writes, else this machine's loopback
+    names, the address it listens on and the names given with ``--allow-host``."""
+    if settings.token:
+        return None
+    return LOOPBACK_NAMES | {bind_host.strip("[]").lower()} | {h.lower() for h in settings.extra_hosts}
+
+
+def host_name(header: str) -> str:
+    """The name of a Host header, without its port: "[::1]:8000" → "::1"."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1 : header.find("]")] if "]" in header else header
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
 
 
 # --------------------------------------------------------------------------- API models
@@ -256,6 +280,28 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+class HostCheck:
+    """Answer only requests addressed to an allowed host name (see ``Settings.allowed_hosts``)."""
+
+    def __init__(self, app: ASGIApp, allowed: frozenset[str]) -> None:
+        self.app = app
+        self.allowed = allowed
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            header = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1")
+            if host_name(header) not in self.allowed:
+                shown = header[:100] or "(none)"
+                refused = error_response(
+                    400,
+                    f"Host {shown!r} is not a name of this server; without a token it answers only to "
+                    "its own names (start it with --allow-host NAME to serve under another)",
+                )
+                await refused(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 class SecurityHeaders:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -354,6 +400,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _internal_error)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    if settings.allowed_hosts is not None:
+        app.add_middleware(HostCheck, allowed=settings.allowed_hosts)
     app.add_middleware(SecurityHeaders)
 
     @app.get("/api/health", response_model=Health, tags=["service"])
@@ -383,6 +431,12 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         if len(set(ids)) != len(ids):
             raise HTTPException(422, "two records share one id")
         for record, record_id in zip(batch, ids, strict=True):
+            scheme = (record.url or "").strip().split(":", 1)[0].lower()
+            if record.url is not None and scheme not in ("http", "https"):
+                # A stored url becomes a link in reports and pages: only web addresses.
+                raise HTTPException(
+                    422, f"record {record_id!r}: unsupported URL scheme {scheme!r} in url; use http or https"
+                )
             if not (record.text or "").strip() and not (record.html or "").strip():
                 if not record.url:
                     raise HTTPException(422, f'record {record_id!r} has neither "text", "html" nor "url"')

@@ -32,7 +32,7 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader
 from starlette.exceptions import HTTPException
 
 from newsprism import __version__
-from newsprism.model import Article
+from newsprism.model import Article, article_heading
 from newsprism.render.html import VEGA_SCRIPTS, brief_context, vega_script
 from newsprism.serve.app import as_utc, get_store
 from newsprism.store import queue
@@ -325,16 +325,36 @@ def article_page(article_id: str, store: Annotated[Store, Depends(get_store)]) -
     if article is None:
         raise HTTPException(404, f"There is no article {article_id}.")
     story_id = assigned_story(store, [article.id]).get(article.id)
+    versions = store.article_versions(article.id)
     return render_page(
         "article.html.j2",
         dict(
             article=article,
+            heading=article_heading(article),
+            versions=versions if len(versions) > 1 else [],
+            changes=_changes(versions[-2].text, versions[-1].text) if len(versions) > 1 else [],
             link=web_link(article.url),
             paragraphs=_paragraphs(article.text),
             story_id=story_id if story_id and store.get_story_info(story_id) is not None else None,
             json_url=f"/api/articles/{quote(article.id, safe='')}",
         ),
     )
+
+
+# Lines of a correction's diff shown on the article page.
+MAX_CHANGED_LINES = 40
+
+
+def _changes(before: str, after: str) -> list[tuple[str, str]]:
+    """Paragraphs a correction removed ("-") and added ("+"), in order."""
+    import difflib
+
+    changed = [
+        (line[0], line[2:])
+        for line in difflib.ndiff(before.split("\n\n"), after.split("\n\n"))
+        if line[:1] in "-+" and line[2:].strip()
+    ]
+    return changed[:MAX_CHANGED_LINES]
 
 
 ERROR_TITLES = {

@@ -174,17 +174,30 @@ class Worker:
                 continue
             articles += fresh
         report = self.store.add_articles(articles)
-        stored_as = dict(report.already_stored) | {article_id: article_id for article_id in report.added}
+        updated = dict(report.updated)
+        stored_as = (
+            dict(report.already_stored) | updated | {article_id: article_id for article_id in report.added}
+        )
         outcomes += [{"id": i, "status": "rejected", "reason": reason} for i, reason in report.rejected]
         placed = self._place(get_articles(self.store, sorted(set(stored_as.values()))))
+        # A corrected article's story is recomputed from its new text.
+        for story_id in sorted({placed[i] for i in updated.values() if i in placed}):
+            queue.enqueue_brief(self.store, story_id, "an article was corrected")
         for article in articles:
             stored_id = stored_as.get(article.id)
             if stored_id is None:
                 continue
+            status = (
+                "added"
+                if article.id in report.added
+                else "updated"
+                if article.id in updated
+                else "already_stored"
+            )
             outcomes.append(
                 {
                     "id": article.id,
-                    "status": "added" if article.id in report.added else "already_stored",
+                    "status": status,
                     "stored_id": stored_id,
                     "story_id": placed.get(stored_id),
                 }

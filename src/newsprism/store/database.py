@@ -1,7 +1,9 @@
 """The store: open (and migrate) a database, add articles idempotently, keep each story's brief.
 
-Idempotency: an article already stored under the same canonical URL, content hash or id is not
-stored again; a story saved again replaces its previous brief. Consistency: articles are written
+Idempotency: an article already stored with the same text (content hash) is not stored again; a
+new text for a stored canonical URL (a correction) becomes that article's text, the earlier one
+kept as a version; a stored id arriving with other text and no URL in common is rejected; a story
+saved again replaces its previous brief. Consistency: articles are written
 in batches, each batch one transaction with a savepoint per article, and a story's brief and
 article list in one transaction, so a failure never leaves half an article, half a batch or a
 story whose list and brief disagree behind.
@@ -10,24 +12,26 @@ story whose list and brief disagree behind.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
 from itertools import islice
+from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, Select, create_engine, delete, event, func, or_, select, text
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from newsprism.clean import canonical_url
 from newsprism.errors import StoreError
 from newsprism.model import Article, Brief
 from newsprism.render.json import brief_to_json
-from newsprism.store.tables import ArticleRow, StoryArticleRow, StoryRow
+from newsprism.store.tables import ArticleRow, ArticleVersionRow, StoryArticleRow, StoryRow
 
 DEFAULT_DB_URL = "sqlite:///newsprism.db"
 # 200 articles per transaction: large enough to amortise commits on SQLite, small enough that a
@@ -38,8 +42,11 @@ MIGRATION_LOCK_KEY = 5_313_027_401
 
 
 def database_url(url: str | None) -> str:
-    """The user's URL, with ``postgresql://`` pointed at the psycopg 3 driver we ship with."""
+    """The user's URL, with ``postgresql://`` pointed at the psycopg 3 driver we ship with; a plain
+    path ("news.db", "~/data/news.db") is an SQLite file."""
     url = url or os.environ.get("NEWSPRISM_DB") or DEFAULT_DB_URL
+    if "://" not in url:
+        return f"sqlite:///{Path(url).expanduser().resolve()}"
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
@@ -60,7 +67,20 @@ def redact(url: str) -> str:
 class IngestReport:
     added: list[str] = field(default_factory=list)
     already_stored: list[tuple[str, str]] = field(default_factory=list)  # (article id, stored id)
+    # (article id, stored id): a new text for a stored URL, stored as the article's new version
+    updated: list[tuple[str, str]] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (article id, reason)
+
+
+@dataclass(frozen=True)
+class ArticleVersion:
+    """One text an article had: ``replaced_at`` is None for the current one."""
+
+    version: int
+    title: str | None
+    text: str
+    stored_at: datetime | None
+    replaced_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -129,9 +149,10 @@ class Store:
                     for article in batch:
                         self._add_one(session, article, batch_report)
             except OperationalError as exc:
-                raise StoreError(f"database write failed, batch rolled back: {exc.orig}") from None
+                raise StoreError(f"database write failed, batch rolled back: {_plain(exc)[:300]}") from None
             report.added += batch_report.added
             report.already_stored += batch_report.already_stored
+            report.updated += batch_report.updated
             report.rejected += batch_report.rejected
             if on_batch:
                 on_batch(len(batch))
@@ -143,18 +164,25 @@ class Store:
         if digest is None:
             report.rejected.append((article.id, "article has no content hash"))
             return
-        existing = self._find_existing(session, article.id, canonical, digest)
-        if existing is not None:
-            if (
-                existing.id == article.id
-                and existing.content_hash != digest
-                and not (canonical and existing.canonical_url == canonical)
-            ):
-                report.rejected.append(
-                    (article.id, f"id {article.id!r} is already stored with different text")
-                )
-            else:
-                report.already_stored.append((article.id, existing.id))
+        same_text = session.scalars(
+            select(ArticleRow).where(ArticleRow.content_hash == digest).limit(1)
+        ).first()
+        if same_text is not None:
+            report.already_stored.append((article.id, same_text.id))
+            return
+        if canonical:
+            same_url = session.scalars(
+                select(ArticleRow).where(ArticleRow.canonical_url == canonical).limit(1)
+            ).first()
+            if same_url is not None:
+                # The page changed since it was stored (a correction, an updated toll): the new
+                # text becomes the article's, the old one is kept as a version.
+                self._replace_text(session, same_url, article, digest)
+                report.updated.append((article.id, same_url.id))
+                return
+        same_id = session.get(ArticleRow, article.id)
+        if same_id is not None:
+            report.rejected.append((article.id, f"id {article.id!r} is already stored with different text"))
             return
         row = _to_row(article, canonical, digest)
         try:
@@ -176,6 +204,45 @@ class Store:
         if canonical:
             conditions.append(ArticleRow.canonical_url == canonical)
         return session.scalars(select(ArticleRow).where(or_(*conditions)).limit(1)).first()
+
+    @staticmethod
+    def _replace_text(session: Session, row: ArticleRow, article: Article, digest: str) -> None:
+        now = datetime.now(UTC)
+        session.add(
+            ArticleVersionRow(
+                article_id=row.id,
+                version=row.version,
+                content_hash=row.content_hash,
+                title=row.title,
+                published=row.published,
+                text=row.text,
+                stored_at=row.updated_at or row.ingested_at,
+                replaced_at=now,
+            )
+        )
+        fresh = article.model_dump(mode="json", exclude={"id", "content_hash", *RUN_FIELDS})
+        for name, value in fresh.items():
+            setattr(row, name, value)
+        row.content_hash = digest
+        row.version += 1
+        row.updated_at = now
+        session.flush()
+
+    def article_versions(self, article_id: str) -> list[ArticleVersion]:
+        """An article's texts, oldest first, the current one last (one entry if it never changed)."""
+        with Session(self.engine) as session:
+            row = session.get(ArticleRow, article_id)
+            if row is None:
+                return []
+            earlier = session.scalars(
+                select(ArticleVersionRow)
+                .where(ArticleVersionRow.article_id == article_id)
+                .order_by(ArticleVersionRow.version)
+            ).all()
+            return [
+                *(ArticleVersion(v.version, v.title, v.text, v.stored_at, v.replaced_at) for v in earlier),
+                ArticleVersion(row.version, row.title, row.text, row.updated_at or row.ingested_at, None),
+            ]
 
     def save_story(
         self, brief: Brief, copies: Mapping[str, str] | None = None, *, keep_larger: bool = False
@@ -348,10 +415,12 @@ def open_store(url: str | None = None) -> Store:
     try:
         engine = create_engine(resolved, future=True, pool_pre_ping=True)
     except (SQLAlchemyError, ValueError, ImportError) as exc:
-        raise StoreError(f"cannot use database {redact(resolved)}: {exc}") from None
+        raise StoreError(f"cannot use database {redact(resolved)}: {_plain(exc)}") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     try:
+        if engine.dialect.name == "sqlite":
+            _check_sqlite(engine, resolved)
         migrate(engine)
     except OperationalError as exc:
         engine.dispose()
@@ -360,8 +429,37 @@ def open_store(url: str | None = None) -> Store:
         ) from None
     except SQLAlchemyError as exc:
         engine.dispose()
-        raise StoreError(f"cannot open database {redact(resolved)}: {exc}") from None
+        raise StoreError(f"cannot open database {redact(resolved)}: {_plain(exc)}") from None
     return Store(engine)
+
+
+def _check_sqlite(engine: Engine, url: str) -> None:
+    """Refuse a damaged SQLite file before anything reads or writes it: served silently, it shows
+    stories "being analysed" forever and loses what is written to it. ``quick_check`` reads every
+    page (about a second per GB) but skips the slower index cross-checks of ``integrity_check``."""
+    try:
+        with engine.connect() as connection:
+            problems = [
+                " ".join(str(row[0]).split()) for row in connection.execute(text("PRAGMA quick_check(3)"))
+            ]
+    except DatabaseError as exc:
+        engine.dispose()
+        raise StoreError(
+            f"cannot open database {redact(url)}: {_first_line(exc.orig)} (is it an SQLite database?)"
+        ) from None
+    if problems != ["ok"]:
+        engine.dispose()
+        raise StoreError(
+            f"database {redact(url)} is damaged ({'; '.join(problems)[:200]}); nothing was changed. "
+            "Restore a backup, or salvage it with: sqlite3 damaged.db .recover | sqlite3 repaired.db"
+        )
+
+
+def _plain(error: BaseException) -> str:
+    """A library's error as one line, without SQLAlchemy's "(Background on this error at: …)"."""
+    message = str(getattr(error, "orig", None) or error)
+    message = re.sub(r"\s*\(Background on this error at: [^)]*\)", "", message)
+    return " ".join(message.split()) or type(error).__name__
 
 
 def _first_line(error: BaseException | None) -> str:

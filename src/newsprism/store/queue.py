@@ -149,7 +149,9 @@ def claim(store: Store, worker: str) -> Job | None:
             update(JobRow)
             .where(JobRow.status == "running", JobRow.heartbeat_at < stale, JobRow.attempts >= MAX_ATTEMPTS)
             .values(
-                status="failed", finished_at=now, error="the worker stopped before finishing, three times"
+                status="failed",
+                finished_at=now,
+                error=f"the worker running it stopped answering, on each of {MAX_ATTEMPTS} attempts",
             ),
         )
     with Session(store.engine) as session:
@@ -211,8 +213,8 @@ def fail(store: Store, job_id: str, worker: str, message: str) -> bool:
 
 
 def release(store: Store, worker: str) -> int:
-    """Put a stopping worker's running jobs back in the queue (attempt not counted) and free its
-    leases; how many jobs."""
+    """Put a stopping worker's running jobs back in the queue (attempt not counted: it stopped
+    because it was asked to) and free its leases; how many jobs."""
     with Session(store.engine) as session, session.begin():
         _changed(
             session, update(LeaseRow).where(LeaseRow.holder == worker).values(holder=None, expires_at=None)
@@ -225,6 +227,43 @@ def release(store: Store, worker: str) -> int:
                 status="queued", worker=None, started_at=None, heartbeat_at=None, attempts=JobRow.attempts - 1
             ),
         )
+
+
+def release_dead(store: Store, worker: str, how: str) -> list[Job]:
+    """A worker died while running its jobs (killed, out of memory, crashed: ``how`` says which):
+    free its leases and put each job back with the attempt counted, or fail it for good once it
+    has used MAX_ATTEMPTS, so that a job that kills its worker is not retried forever. The jobs
+    as they were."""
+    with Session(store.engine) as session, session.begin():
+        _changed(
+            session, update(LeaseRow).where(LeaseRow.holder == worker).values(holder=None, expires_at=None)
+        )
+        rows = session.scalars(
+            select(JobRow).where(JobRow.worker == worker, JobRow.status == "running")
+        ).all()
+        jobs = [_job(row) for row in rows]
+        now = _now()
+        for row in rows:
+            if row.attempts >= MAX_ATTEMPTS:
+                row.status, row.finished_at = "failed", now
+                row.error = (
+                    f"the worker running it {how}, on each of {row.attempts} attempts; "
+                    "the input may be too large for this machine"
+                )
+            else:
+                row.status, row.worker, row.started_at, row.heartbeat_at = "queued", None, None, None
+    return jobs
+
+
+def overdue(store: Store, worker: str, limit: timedelta) -> list[Job]:
+    """The worker's jobs that have run longer than ``limit``."""
+    with Session(store.engine) as session:
+        rows = session.scalars(
+            select(JobRow).where(
+                JobRow.worker == worker, JobRow.status == "running", JobRow.started_at < _now() - limit
+            )
+        ).all()
+        return [_job(row) for row in rows]
 
 
 def get_job(store: Store, job_id: str) -> Job | None:

@@ -32,8 +32,29 @@ class ArticleRow(Base):
     evidence: Mapped[dict[str, str]] = mapped_column(JSON)
     authors: Mapped[list[str]] = mapped_column(JSON)
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # A corrected text for a stored URL replaces the text here; the earlier one moves to
+    # article_versions, so nothing stored is lost and the brief uses the latest.
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (Index("ix_articles_published", "published"), Index("ix_articles_outlet", "outlet"))
+
+
+class ArticleVersionRow(Base):
+    """An earlier text of an article that a correction replaced (``version`` 1 is the first)."""
+
+    __tablename__ = "article_versions"
+
+    article_id: Mapped[str] = mapped_column(
+        String(200), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[str | None] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    stored_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    replaced_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class StoryRow(Base):
