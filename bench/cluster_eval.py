@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import describe_machine
 from newsprism import stories as stories_module
 from newsprism.evaluation.stories import bcubed, evaluate_clustering, labels_of, load_gold
+from newsprism.parts import Parts
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "stories" / "ecbplus.jsonl"
 
@@ -34,13 +35,13 @@ def main() -> None:
     for name, s in results.items():
         print(f"{name:<36} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {s.stories:8d}")
     if args.sweep:
-        vectors = stories_module.dense_vectors(articles)
+        vectors = stories_module.dense_vectors(articles, Parts.default().get_embedder())
         print("\nsweep (batch B3 F1): rows similarity threshold, columns dense weight")
         for threshold in (0.30, 0.35, 0.40, 0.45):
             row = []
             for weight in (0.4, 0.5, 0.6):
                 stories_module.DENSE_WEIGHT = weight
-                found = stories_module.cluster_stories(articles, vectors=vectors, threshold=threshold)
+                found = stories_module.cluster_stories(articles, vectors, threshold=threshold)
                 row.append(f"{bcubed(labels_of(found, articles), gold).f1:.3f}")
             print(f"  {threshold:.2f}  " + "  ".join(row))
 

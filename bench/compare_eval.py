@@ -17,8 +17,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import describe_machine
 from newsprism.compare import align as align_module
-from newsprism.compare.nli import load_judge
 from newsprism.evaluation.compare import evaluate_compare, load_stories
+from newsprism.parts import Parts
 
 REPO = Path(__file__).resolve().parent.parent
 STORIES = REPO / "tests" / "data" / "compare" / "stories.jsonl"
@@ -33,7 +33,7 @@ def main() -> None:
     print(f"machine: {describe_machine()}")
     stories = load_stories(STORIES)
     started = time.perf_counter()
-    judge = load_judge(args.nli)
+    judge = Parts.from_names(judge=args.nli).get_judge()
     if judge is not None:
         print(f"NLI backend: {args.nli}")
     scores, _ = evaluate_compare(stories, judge=judge)

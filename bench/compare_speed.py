@@ -35,7 +35,11 @@ class TimedEmbedder:
     def __init__(self) -> None:
         self.inner = default_embedder()
         self.name = self.inner.name
+        self.dimensions = self.inner.dimensions
         self.seconds = 0.0
+
+    def background(self):  # type: ignore[no-untyped-def]
+        return self.inner.background()
 
     def embed(self, texts):  # type: ignore[no-untyped-def]
         started = time.perf_counter()

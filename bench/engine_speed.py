@@ -28,18 +28,20 @@ from newsprism.engine import (
     RayEngine,
     WorkerReport,
     analyze_stories,
-    clean_all,
+    clean_documents,
     embed_for_stories,
 )
 from newsprism.engine.local import Engine
 from newsprism.errors import InputError
-from newsprism.model import Article, RawDocument
-from newsprism.pipeline import group_into_stories
+from newsprism.model import RawDocument, Story
+from newsprism.parts import Parts
 from newsprism.read import read_inputs
+from newsprism.stories import group_into_stories
 
 REPO = Path(__file__).resolve().parent.parent
 MIB = 2**20
 R = TypeVar("R")
+PARTS = Parts.default()
 
 
 def main() -> None:
@@ -64,7 +66,7 @@ def main() -> None:
     )
     print("ECB+: Cybulska & Vossen 2014, CC BY 3.0")
 
-    stories: list[list[Article]] | None = None  # the K largest, clustered once
+    stories: list[Story] | None = None  # the K largest, clustered once
     runs: list[int | None] = [] if args.no_local else [None]  # None: the local engine
     runs += [int(n) for n in args.workers.split(",") if n.strip()]
     for workers in runs:
@@ -84,21 +86,28 @@ def main() -> None:
 
 
 def bench_engine(
-    engine: Engine, documents: list[RawDocument], analyze: int, stories: list[list[Article]] | None
-) -> list[list[Article]] | None:
+    engine: Engine, documents: list[RawDocument], analyze: int, stories: list[Story] | None
+) -> list[Story] | None:
     started = time.perf_counter()
-    articles = measure(engine, "clean", len(documents), lambda: clean_all(documents, engine))
-    measure(engine, "embed", len(articles), lambda: embed_for_stories(articles, engine))
+    articles = measure(
+        engine, "clean", len(documents), lambda: list(clean_documents(documents, engine=engine))
+    )
+    vectors = measure(engine, "embed", len(articles), lambda: embed_for_stories(articles, engine, PARTS))
     seconds = time.perf_counter() - started
     print(f"{'clean+embed':<13} {seconds:6.1f} s  {len(articles) / seconds:7.1f} articles/s")
     if analyze > 0:
         if stories is None:
-            stories = group_into_stories(articles)[:analyze]
+            stories = group_into_stories(articles, vectors, PARTS.get_story_clusterer())[:analyze]
             print(
-                f"(the {len(stories)} largest stories hold {', '.join(str(len(s)) for s in stories)} articles)"
+                f"(the {len(stories)} largest stories hold {', '.join(str(len(s.articles)) for s in stories)} articles)"
             )
         chosen = stories
-        measure(engine, "analyze", sum(len(s) for s in chosen), lambda: analyze_stories(chosen, engine))
+        measure(
+            engine,
+            "analyze",
+            sum(len(s.articles) for s in chosen),
+            lambda: analyze_stories(chosen, engine, PARTS),
+        )
     return stories
 
 

@@ -173,10 +173,10 @@ def _stderr_on_a_terminal(*args: str, out: Path) -> str:
 @pytest.mark.slow
 def test_progress_shows_on_a_terminal_and_not_with_quiet_or_in_a_pipe(tmp_path: Path) -> None:
     shown = _stderr_on_a_terminal("--format", "json", out=tmp_path / "a")
-    assert "finding entities" in shown or "comparing 5 articles" in shown
-    assert "finding entities" not in _stderr_on_a_terminal("--quiet", "--format", "json", out=tmp_path / "b")
+    assert "reading and cleaning" in shown and "analysing 1 story" in shown
+    assert "analysing" not in _stderr_on_a_terminal("--quiet", "--format", "json", out=tmp_path / "b")
     piped = run("analyze", str(SAMPLE_DIR), "-o", str(tmp_path / "c"), "--format", "json")
-    assert piped.returncode == 0 and "finding entities" not in piped.stderr
+    assert piped.returncode == 0 and "analysing" not in piped.stderr
 
 
 @pytest.mark.slow

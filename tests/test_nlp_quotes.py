@@ -1,4 +1,5 @@
-"""Direct and reported quotes, speakers and grouping, on short real-style texts."""
+"""Direct and reported quotes and their speakers, on short real-style texts (which quotes are one
+statement: tests/test_quote_groups.py)."""
 
 from __future__ import annotations
 
@@ -100,22 +101,6 @@ def test_a_pull_quote_with_its_attribution_glued_after_it() -> None:
     )
     pull = _one(quotes, "Talking alone")
     assert pull.speaker is not None and pull.speaker.name == "Alexander Lomanov"
-
-
-def test_the_same_statement_in_two_outlets_shares_a_group() -> None:
-    quotes = _quotes(
-        "“It was clear coming in that the relationship was at a point of instability, and both parties "
-        "recognized the need to work to stabilize it,” Antony Blinken said on Monday.",
-        "“It was clear that the relationship was at a point of instability and both parties recognized that it "
-        "had to be stabilized,” Blinken said.",
-        "“We want to see success in all parts of the world, including major economies,” Blinken said.",
-    )
-    first, second = _one(quotes, "coming in"), _one(quotes, "had to be stabilized")
-    other = _one(quotes, "success in all parts")
-    assert first.group_id is not None and first.group_id == second.group_id
-    assert other.group_id is None
-    for quote in quotes:
-        assert quote.text  # every quote is an exact view (checked against the text below)
 
 
 def test_a_pull_quote_printed_without_quotation_marks() -> None:

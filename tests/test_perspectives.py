@@ -3,10 +3,8 @@
 
 from __future__ import annotations
 
-from newsprism.brief import build_brief
-from newsprism.compare import compare_story
-from newsprism.model import Brief, Entity, EntityRole, Span
-from newsprism.nlp import analyze_language, annotate
+from newsprism.analysis import analyze_story
+from newsprism.model import Brief, Entity, EntityRole, Span, Story
 from newsprism.perspectives import affiliation, tone_label
 
 from nlp_helpers import article
@@ -25,8 +23,7 @@ def _brief(*texts: str) -> Brief:
     articles = [
         article(f"a{i}", text).model_copy(update={"outlet": f"Outlet {i}"}) for i, text in enumerate(texts)
     ]
-    layer = analyze_language(annotate(articles))
-    return build_brief(articles, layer, compare_story(articles, layer))
+    return analyze_story(Story.of(articles))
 
 
 def test_topics_show_what_each_outlet_covers_and_skips() -> None:

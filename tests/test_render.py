@@ -8,7 +8,7 @@ import pytest
 
 from newsprism.brief import build_brief
 from newsprism.clean import clean_document
-from newsprism.model import RawDocument
+from newsprism.model import RawDocument, Story
 from newsprism.pipeline import analyze
 from newsprism.read import read_inputs
 from newsprism.render.html import render_html
@@ -38,7 +38,7 @@ def test_article_text_is_escaped_in_html_and_markdown() -> None:
         "The minister said <script>alert('x')</script> nothing of the sort at the press conference on Monday."
     )
     article = clean_document(RawDocument(source="x.txt", kind="text", text=hostile, title="<b>Title</b>"))
-    brief = build_brief([article])
+    brief = build_brief(Story.of([article]))
     html = render_html(brief)
     assert "<script>alert" not in html and "&lt;script&gt;" in html
     assert "<b>Title</b>" not in html

@@ -387,7 +387,7 @@ def test_article_ids_with_slashes_and_times_in_utc(served: tuple[TestClient, Sto
 
     from newsprism.clean import clean_document
     from newsprism.read.jsonl import record_to_document
-    from newsprism.serve.app import as_utc
+    from newsprism.serve.deps import as_utc
 
     client, store = served
     record = {"id": "reuters/2023/abc", "title": "A title", "text": "A first paragraph of the article."}

@@ -18,10 +18,10 @@ from fastapi.testclient import TestClient
 
 from newsprism import __version__
 from newsprism.clean import clean_document
-from newsprism.model import Article, Brief, Generator, StoryInfo
+from newsprism.model import Article, Brief, Generator, Story, StoryInfo
 from newsprism.read.jsonl import record_to_document
-from newsprism.serve import pages
-from newsprism.serve.app import CONTENT_SECURITY_POLICY, Settings, create_app
+from newsprism.serve import Settings, create_app, pages
+from newsprism.serve.app import CONTENT_SECURITY_POLICY
 from newsprism.store import queue
 from newsprism.store.assignments import add_assignments
 from newsprism.store.database import open_store
@@ -76,7 +76,7 @@ RECORDS = [
 @pytest.fixture(scope="module")
 def hostile() -> Brief:
     """The brief of three articles carrying markup, made by the real pipeline."""
-    from newsprism.pipeline import analyze_story
+    from newsprism.analysis import analyze_story
 
     # Readers refuse a record whose url is not http(s); an article stored before that rule (or
     # written by another tool) may still carry one, so it is set after reading.
@@ -86,7 +86,7 @@ def hostile() -> Brief:
         )
         for r in RECORDS
     ]
-    brief = analyze_story(articles)
+    brief = analyze_story(Story.of(articles))
     assert SCRIPT in (brief.story.title or ""), "the story should take the first title, markup and all"
     assert brief.summary and any(len(s.citations) > 1 for s in brief.summary)
     return brief

@@ -27,9 +27,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from newsprism.analysis import analyze_story
 from newsprism.clean import clean_document
-from newsprism.model import Article
-from newsprism.pipeline import analyze_story
+from newsprism.model import Article, Story
 from newsprism.read import text_document
 from newsprism.serve import Settings, create_app
 from newsprism.store import Store, open_store, queue
@@ -100,7 +100,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
         for name, text in [("herald.txt", HERALD), ("port.txt", PORT)]
     ]
     assert store.add_articles(articles).added == list(ARTICLE_IDS.values())
-    brief = analyze_story(articles)
+    brief = analyze_story(Story.of(articles))
     brief = brief.model_copy(update={"story": brief.story.model_copy(update={"id": STORY_ID})})
     assert brief.claims and store.save_story(brief)
     records = [{"id": a.id, "text": a.text} for a in articles]

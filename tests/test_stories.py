@@ -7,9 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from newsprism.embed import default_embedder
 from newsprism.evaluation.stories import bcubed, labels_of, load_gold
-from newsprism.model import Article
-from newsprism.stories import StoryStream, cluster_stories, find_copies
+from newsprism.model import Article, Story
+from newsprism.stories import StoryStream, cluster_stories, dense_vectors, find_copies
 
 from conftest import DATA, SAMPLE_DIR
 from nlp_helpers import article
@@ -23,6 +24,10 @@ QUAKE_2 = (
     "power to 200,000 homes; two fishermen are missing, officials in Santiago said."
 )
 VOTE = "The city council of Leeds approved the new cycling budget after a five-hour debate on Monday."
+
+
+def _stories(articles: list[Article], **options: float) -> list[Story]:
+    return cluster_stories(articles, dense_vectors(articles, default_embedder()), **options)
 
 
 def _article(article_id: str, text: str, published: str | None = None, outlet: str | None = None) -> Article:
@@ -44,9 +49,9 @@ def test_different_events_of_one_kind_are_different_stories() -> None:
         _article("c2", QUAKE_2.replace("damaging the port", "wrecking the harbour")),
         _article("v1", VOTE),
     ]
-    stories = cluster_stories(articles)
-    assert sorted(sorted(a.id for a in s) for s in stories) == [["c1", "c2"], ["q1", "q2"], ["v1"]]
-    assert len(stories[-1]) == 1  # largest first
+    stories = _stories(articles)
+    assert sorted(sorted(a.id for a in s.articles) for s in stories) == [["c1", "c2"], ["q1", "q2"], ["v1"]]
+    assert len(stories[-1].articles) == 1  # largest first
 
 
 def test_the_time_window_splits_the_same_kind_of_event_a_month_apart() -> None:
@@ -55,15 +60,15 @@ def test_the_time_window_splits_the_same_kind_of_event_a_month_apart() -> None:
         _article("early2", QUAKE.replace("said", "reported"), "2023-06-02"),
         _article("late", QUAKE, "2023-07-15"),
     ]
-    assert sorted(len(s) for s in cluster_stories(articles)) == [1, 2]
-    assert len(cluster_stories(articles, window_days=60)) == 1
-    stream = StoryStream()
+    assert sorted(len(s.articles) for s in _stories(articles)) == [1, 2]
+    assert len(_stories(articles, window_days=60)) == 1
+    stream = StoryStream(embedder=default_embedder())
     ids = [stream.add(a) for a in articles]
     assert ids[0] == ids[1] != ids[2]
 
 
 def test_a_stream_assigns_each_new_article_or_opens_a_story() -> None:
-    stream = StoryStream()
+    stream = StoryStream(embedder=default_embedder())
     first = stream.add(_article("q1", QUAKE))
     assert stream.add(_article("v1", VOTE)) != first
     assert stream.add(_article("q2", QUAKE.replace("on Tuesday", "early on Tuesday"))) == first
@@ -84,7 +89,7 @@ def test_ecbplus_topics_cluster_into_their_events() -> None:
     articles, gold = load_gold(DATA / "stories" / "ecbplus.jsonl")
     keep = [i for i, g in enumerate(gold) if g.split("-")[0] in {"1", "3", "37"}]
     subset = [articles[i] for i in keep]
-    scores = bcubed(labels_of(cluster_stories(subset), subset), [gold[i] for i in keep])
+    scores = bcubed(labels_of(_stories(subset), subset), [gold[i] for i in keep])
     assert scores.f1 >= 0.8, scores
 
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from functools import cache
 
-from newsprism.brief import build_brief, citation_balance
+from newsprism.analysis import analyze_story
+from newsprism.brief import citation_balance
 from newsprism.clean import clean_document
-from newsprism.compare import compare_story
-from newsprism.model import Brief, SummarySentence
-from newsprism.nlp import analyze_language, annotate
+from newsprism.model import Brief, Story, SummarySentence
 from newsprism.read import read_inputs
 from newsprism.render.json import brief_to_dict, validate_brief
 
@@ -18,8 +17,7 @@ from conftest import SAMPLE_DIR
 @cache
 def sample() -> Brief:
     articles = [clean_document(d) for d in read_inputs([str(SAMPLE_DIR)]) if not isinstance(d, Exception)]
-    layer = analyze_language(annotate(articles))
-    return build_brief(articles, layer, compare_story(articles, layer))
+    return analyze_story(Story.of(articles))
 
 
 def test_every_summary_sentence_is_an_outlets_words_citing_all_that_support_it() -> None:

@@ -12,7 +12,6 @@ not a quote, not a headline. Sentences follow the order the articles tell the st
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 from collections.abc import Sequence
@@ -28,7 +27,7 @@ from newsprism.model import (
     Generator,
     Highlight,
     Perspective,
-    StoryInfo,
+    Story,
     SummarySentence,
 )
 
@@ -51,55 +50,10 @@ MIN_SUMMARY_WORDS, MAX_SUMMARY_WORDS = 8, 60
 HIGHLIGHTS_PER_ARTICLE = 2
 
 
-def story_id_for(article_ids: Sequence[str]) -> str:
-    """Stable: the same set of articles always makes the same story id."""
-    return "s" + hashlib.sha256("\n".join(sorted(article_ids)).encode("utf-8")).hexdigest()[:10]
-
-
-def _words(title: str) -> set[str]:
-    return set(re.findall(r"\w+", title.lower()))
-
-
-# Titles each title is compared with when choosing the story's: all of them up to this many; a
-# story of thousands of articles compares with its first MAX_TITLES_COMPARED, in order.
-MAX_TITLES_COMPARED = 300
-
-
-def representative_title(articles: Sequence[Article]) -> str | None:
-    """The title sharing the most words with the others (the medoid), so no single outlet's
-    wording is picked at random; None when no article has a title."""
-    titles = [a.title for a in articles if a.title]
-    if not titles:
-        return None
-    words = [_words(title) for title in titles]
-    compared = list(enumerate(words[:MAX_TITLES_COMPARED]))
-
-    def overlap(index: int) -> float:
-        mine = words[index]
-        return sum(len(mine & other) / max(1, len(mine | other)) for j, other in compared if j != index)
-
-    best = max(range(len(titles)), key=lambda i: (overlap(i), -len(titles[i])))
-    return titles[best]
-
-
-def story_info(articles: Sequence[Article]) -> StoryInfo:
-    ids = [a.id for a in articles]
-    dates = sorted(a.published for a in articles if a.published)
-    return StoryInfo(
-        id=story_id_for(ids),
-        title=representative_title(articles),
-        article_ids=ids,
-        first_published=dates[0] if dates else None,
-        last_published=dates[-1] if dates else None,
-    )
-
-
 def summarize(
     articles: Sequence[Article], comparison: Comparison, perspectives: Sequence[Perspective] = ()
 ) -> list[SummarySentence]:
     """5-10 sentences from the aligned claims, every one citing all the articles that support it."""
-    from newsprism.compare.align import centred
-
     alignment = comparison.alignment
     # Copies of one wire text count as one outlet agreeing, not several.
     source_of = {a.id: a.copy_of or a.id for a in articles}
@@ -112,7 +66,7 @@ def summarize(
         candidates += [c for c in alignment.claims if wording[c.id] is not None and c.status == "exclusive"]
     if not candidates:
         return []
-    vectors = centred(alignment.embeddings)
+    vectors = alignment.centred
     plain = np.stack([alignment.claim_vector(c.id) for c in candidates])
     spread = np.stack([alignment.claim_vector(c.id, vectors) for c in candidates])
     weights = np.array([len({source_of.get(a, a) for a in c.article_ids}) for c in candidates], dtype=float)
@@ -170,7 +124,7 @@ def _least_loaded(
     """The supporting sentence to show: one that reads alone, is not a side of a conflict (a
     neutral account does not take one outlet's side), and is closest to what all the claim's
     sentences say, less its emotional intensity and its outlet's characteristic words."""
-    from newsprism.perspectives import _vader
+    from newsprism.perspectives import tone_analyzer
 
     units = alignment.units_of[claim_id]
     usable = [
@@ -180,7 +134,7 @@ def _least_loaded(
     ]
     if not usable:
         return None
-    analyzer = _vader()
+    analyzer = tone_analyzer()
     centre = alignment.claim_vector(claim_id)
 
     def cost(unit: Unit) -> tuple[float, int]:
@@ -231,12 +185,11 @@ def highlights(articles: Sequence[Article], comparison: Comparison) -> list[High
     if not len(alignment.embeddings):
         return []
     story = alignment.embeddings.mean(axis=0)
+    claims = {claim.id: claim for claim in alignment.claims}
     found = []
     for article in articles:
         options = []
-        for claim in alignment.claims:
-            if claim.article_ids != [article.id]:
-                continue
+        for claim in (claims[c] for c in comparison.exclusive.get(article.id, [])):
             unit = alignment.units_of[claim.id][0]
             if not _reads_alone(unit) or not (unit.entity_ids or unit.quantities or unit.dates):
                 continue
@@ -250,31 +203,29 @@ def highlights(articles: Sequence[Article], comparison: Comparison) -> list[High
 
 
 def build_brief(
-    articles: Sequence[Article], language: LanguageLayer | None = None, comparison: Comparison | None = None
+    story: Story,
+    language: LanguageLayer | None = None,
+    comparison: Comparison | None = None,
+    perspectives: Sequence[Perspective] = (),
 ) -> Brief:
-    """The brief for one story's articles, oldest first (undated last, in input order), with the
-    language layer (entities, quotes, dates, timeline) and the comparison (claims, conflicts,
-    exclusive and omitted claims per article) when they were computed."""
-    ordered = sorted(articles, key=lambda a: (a.published is None, a.published or ""))
-    brief = Brief(
-        generated_by=Generator(version=__version__), story=story_info(ordered), articles=list(ordered)
-    )
+    """The brief of one story, assembled from the stages' results that were computed: its
+    articles oldest first (undated last, in story order), the language layer's entities, quotes,
+    dates and timeline, the comparison's claims and conflicts, each article's perspective, and the
+    cited summary and "only in X" highlights made from them."""
+    ordered = story.in_date_order()
+    brief = Brief(generated_by=Generator(version=__version__), story=story.info(), articles=ordered)
     if language is not None:
         brief.entities = language.entities.entities
         brief.quotes = language.quotes
         brief.dates = language.dates
         brief.timeline = language.timeline
     if comparison is not None:
+        brief.quotes = comparison.quotes
         brief.claims = comparison.claims
         brief.conflicts = comparison.conflicts
         brief.limits = comparison.limits
         order = {a.id: i for i, a in enumerate(ordered)}
-        views = comparison.perspectives
-        if language is not None:
-            from newsprism.perspectives import describe_perspectives
-
-            views = describe_perspectives(ordered, language, comparison)
-        brief.perspectives = sorted(views, key=lambda p: order[p.article_id])
-        brief.summary = summarize(ordered, comparison, views)
+        brief.perspectives = sorted(perspectives, key=lambda p: order[p.article_id])
+        brief.summary = summarize(ordered, comparison, perspectives)
         brief.highlights = highlights(ordered, comparison)
     return brief

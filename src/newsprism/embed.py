@@ -10,7 +10,10 @@ a static model2vec model, a test double in unit tests of other code).
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import os
+import re
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
@@ -30,17 +33,43 @@ BATCH_SIZE = 16
 
 
 class Embedder(Protocol):
-    """Turns texts into L2-normalised vectors, one row per text, so a dot product is a cosine."""
+    """Turns texts into L2-normalised vectors, one row per text, so a dot product is a cosine.
+
+    What later stages derive from the model belongs to it: its vector size, and the mean vector of
+    general news sentences that alignment subtracts before comparing (``background``), so that
+    swapping the model cannot leave a later stage using another model's numbers."""
 
     name: str
+    dimensions: int
 
     def embed(self, texts: Sequence[str]) -> NDArray[np.float32]: ...
+
+    def background(self) -> NDArray[np.float32]: ...
+
+
+# How many units a story's own mean counts for against the model's general-news mean when
+# vectors are centred (so that a two-sentence story is not centred on itself).
+BACKGROUND_WEIGHT = 30.0
+
+
+def centred(vectors: NDArray[np.float32], background: NDArray[np.float32]) -> NDArray[np.float32]:
+    """Vectors minus what they share with all news and with the rest of the story, renormalised:
+    the story mean, weighted by its size against the general-news ``background``, is subtracted."""
+    n = len(vectors)
+    weight = n / (n + BACKGROUND_WEIGHT)
+    mean = weight * vectors.mean(axis=0) + (1 - weight) * background
+    shifted = vectors - mean
+    result: NDArray[np.float32] = (
+        shifted / np.maximum(np.linalg.norm(shifted, axis=1, keepdims=True), 1e-12)
+    ).astype(np.float32)
+    return result
 
 
 class MiniLMOnnx:
     """all-MiniLM-L6-v2, int8 ONNX, mean pooling over tokens (as sentence-transformers does)."""
 
     name = "all-MiniLM-L6-v2 (int8 ONNX)"
+    dimensions = 384
 
     def __init__(self, threads: int | None = None) -> None:
         try:
@@ -66,10 +95,10 @@ class MiniLMOnnx:
 
     def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
         if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
+            return np.zeros((0, self.dimensions), dtype=np.float32)
         # Batches of similar length pad less: sort by length, embed, put back in order.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        vectors = np.zeros((len(texts), 384), dtype=np.float32)
+        vectors = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         for begin in range(0, len(order), BATCH_SIZE):
             chunk = order[begin : begin + BATCH_SIZE]
             encodings = self._tokenizer.encode_batch([texts[i] or " " for i in chunk])
@@ -84,6 +113,45 @@ class MiniLMOnnx:
             norms = np.linalg.norm(pooled, axis=1, keepdims=True)
             vectors[chunk] = pooled / np.maximum(norms, 1e-12)
         return vectors
+
+    def background(self) -> NDArray[np.float32]:
+        """The mean MiniLM vector of 3,000 ECB+ news sentences (scripts/make_background.py)."""
+        return _minilm_background()
+
+
+@cache
+def _minilm_background() -> NDArray[np.float32]:
+    with resources.files("newsprism.data").joinpath("news-background.npy").open("rb") as handle:
+        background: NDArray[np.float32] = np.asarray(np.load(handle), dtype=np.float32)
+    return background
+
+
+_WORDS = re.compile(r"\w+")
+
+
+class HashedWords:
+    """Words and word pairs hashed into a fixed number of dimensions: no model, no training, a
+    thousand times faster than MiniLM and blind to paraphrase. For tests of the pipeline's seams
+    and quick looks at large corpora; comparisons made with it match wordings, not meanings."""
+
+    name = "hashed words"
+
+    def __init__(self, dimensions: int = 512) -> None:
+        self.dimensions = dimensions
+
+    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        vectors = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        for row, text in enumerate(texts):
+            words = _WORDS.findall(text.lower())
+            for feature in (*words, *(f"{a} {b}" for a, b in itertools.pairwise(words))):
+                digest = hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest()
+                vectors[row, int.from_bytes(digest, "little") % self.dimensions] += 1.0
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        normalised: NDArray[np.float32] = vectors / np.maximum(norms, 1e-12)
+        return normalised
+
+    def background(self) -> NDArray[np.float32]:
+        return np.zeros(self.dimensions, dtype=np.float32)  # hashed words share no direction
 
 
 @cache

@@ -11,7 +11,10 @@ Models are pydantic so that they validate, pickle (for Ray workers) and round-tr
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import PurePath
 from typing import Literal
 
@@ -97,6 +100,17 @@ class Article(Model):
     # extension: the id of an earlier article of the run carrying the same text (a wire copy or a
     # re-publication); such copies count once when outlets' agreement is counted
     copy_of: str | None = None
+
+
+def published_datetime(published: str | None) -> datetime | None:
+    """A ``published`` value (ISO 8601, as cleaning writes it) as a naive datetime, its time zone
+    dropped; None when unknown or unreadable. The one parser every stage uses."""
+    if not published:
+        return None
+    try:
+        return datetime.fromisoformat(published[:19])
+    except ValueError:
+        return None
 
 
 def article_labels(articles: Sequence[Article]) -> dict[str, str]:
@@ -308,11 +322,88 @@ class TimelineEvent(Model):
 
 
 class StoryInfo(Model):
+    """What is said of a story without its articles: brief.json's ``story``, index.json's entries,
+    the database's and the API's lists of stories."""
+
     id: str
     title: str | None
     article_ids: list[str]
     first_published: str | None
     last_published: str | None
+
+
+def story_id_for(founding_article_id: str) -> str:
+    """The one rule for story ids: a hash of the id of the article that founded the story (the
+    first of its articles in input or arrival order), so a story keeps its id as articles join it,
+    in a batch run and in a stream alike."""
+    return "s" + hashlib.sha256(founding_article_id.encode("utf-8")).hexdigest()[:10]
+
+
+def _title_words(title: str) -> set[str]:
+    return set(re.findall(r"\w+", title.lower()))
+
+
+# Titles each title is compared with when choosing the story's: all of them up to this many; a
+# story of thousands of articles compares with its first MAX_TITLES_COMPARED, in order.
+MAX_TITLES_COMPARED = 300
+
+
+def story_title(articles: Sequence[Article]) -> str | None:
+    """The title sharing the most words with the others (the medoid), so no single outlet's
+    wording is picked at random; None when no article has a title."""
+    titles = [a.title for a in articles if a.title]
+    if not titles:
+        return None
+    words = [_title_words(title) for title in titles]
+    compared = list(enumerate(words[:MAX_TITLES_COMPARED]))
+
+    def overlap(index: int) -> float:
+        mine = words[index]
+        return sum(len(mine & other) / max(1, len(mine | other)) for j, other in compared if j != index)
+
+    best = max(range(len(titles)), key=lambda i: (overlap(i), -len(titles[i])))
+    return titles[best]
+
+
+class Story(Model):
+    """One event's articles as grouping made it: its id (``story_id_for`` its founding article),
+    its articles with wire copies marked (``Article.copy_of``), and its title. Batch clustering and
+    the stream both give Stories; the engine, the store and the service pass them on."""
+
+    id: str
+    articles: list[Article]
+
+    @classmethod
+    def of(cls, articles: Sequence[Article], story_id: str | None = None) -> Story:
+        """The story of these articles, the first of them its founder unless ``story_id`` is given."""
+        if not articles:
+            raise ValueError("a story needs at least one article")
+        return cls(id=story_id or story_id_for(articles[0].id), articles=list(articles))
+
+    @property
+    def article_ids(self) -> list[str]:
+        return [a.id for a in self.articles]
+
+    @property
+    def copies(self) -> dict[str, str]:
+        """article id → id of the article whose text it reprints."""
+        return {a.id: a.copy_of for a in self.articles if a.copy_of}
+
+    def in_date_order(self) -> list[Article]:
+        """Its articles oldest first, the undated last, each in story order: how briefs list them."""
+        return sorted(self.articles, key=lambda a: (a.published is None, a.published or ""))
+
+    def info(self) -> StoryInfo:
+        """The story described, its articles in date order (``in_date_order``)."""
+        ordered = self.in_date_order()
+        dates = sorted(a.published for a in ordered if a.published)
+        return StoryInfo(
+            id=self.id,
+            title=story_title(ordered),
+            article_ids=[a.id for a in ordered],
+            first_published=dates[0] if dates else None,
+            last_published=dates[-1] if dates else None,
+        )
 
 
 class Limit(Model):
@@ -347,10 +438,9 @@ class Brief(Model):
     limits: list[Limit] = Field(default_factory=list)  # extension: lists shown only in part
 
 
-class IndexEntry(Model):
-    id: str
-    title: str | None
-    article_ids: list[str]
+class IndexEntry(StoryInfo):
+    """A story as index.json lists it: its description and where its brief is."""
+
     path: str
 
 

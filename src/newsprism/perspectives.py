@@ -25,14 +25,26 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from newsprism.model import ActorTone, Article, Entity, LoadedTerm, Perspective, Quote, Tone, Topic, Voice
-from newsprism.nlp.entities import fold, role_words
+from newsprism.lexicon import country_references, fold, reads_as_english, role_words
+from newsprism.model import (
+    ActorTone,
+    Article,
+    Entity,
+    LoadedTerm,
+    Perspective,
+    Quote,
+    Story,
+    Tone,
+    Topic,
+    Voice,
+)
 
 if TYPE_CHECKING:
+    from numpy.typing import NDArray
     from spacy.tokens import Token
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
@@ -78,35 +90,44 @@ _UNNAMED = re.compile(
     r"\b(source|sources|officials?|diplomats?|people familiar|person familiar|insiders?|aides?)\b",
     re.IGNORECASE,
 )
-# Nationality words and country names to one country name, for "US official" / "Chinese official".
-_COUNTRY = {
-    "us": "US", "u.s.": "US", "american": "US", "united states": "US", "washington": "US",
-    "state department": "US", "white house": "US", "pentagon": "US",
-    "chinese": "Chinese", "china": "Chinese", "china’s": "Chinese", "china's": "Chinese", "beijing": "Chinese",
-    "russian": "Russian", "russia": "Russian", "moscow": "Russian", "kremlin": "Russian",
-    "british": "British", "uk": "British", "britain": "British", "french": "French", "france": "French",
-    "german": "German", "germany": "German", "ukrainian": "Ukrainian", "ukraine": "Ukrainian", "kyiv": "Ukrainian",
-    "israeli": "Israeli", "israel": "Israeli", "palestinian": "Palestinian", "iranian": "Iranian", "iran": "Iranian",
-    "indian": "Indian", "india": "Indian", "japanese": "Japanese", "japan": "Japanese", "turkish": "Turkish",
-    "saudi": "Saudi", "egyptian": "Egyptian", "taiwanese": "Taiwanese", "taiwan": "Taiwanese",
-    "european": "EU", "eu": "EU", "colombian": "Colombian", "mexican": "Mexican", "brazilian": "Brazilian",
-    "canadian": "Canadian", "australian": "Australian", "korean": "Korean", "pakistani": "Pakistani",
-}  # fmt: skip
+
+
+class TopicClusterer(Protocol):
+    """Groups claim vectors into ``k`` topics: one label per row. ``weights``: how many outlets
+    carry each claim, so widely reported claims pull the topics toward them."""
+
+    name: str
+
+    def cluster(self, vectors: NDArray[np.float32], weights: NDArray[np.float64], k: int) -> list[int]: ...
+
+
+class KMeansTopics:
+    """k-means (scikit-learn), four restarts from a fixed seed, so a story's topics are repeatable."""
+
+    name = "k-means"
+
+    def cluster(self, vectors: NDArray[np.float32], weights: NDArray[np.float64], k: int) -> list[int]:
+        from sklearn.cluster import KMeans
+
+        labels = KMeans(n_clusters=k, n_init=4, random_state=0).fit_predict(vectors, sample_weight=weights)
+        return [int(label) for label in labels]
 
 
 def describe_perspectives(
-    articles: Sequence[Article], language: LanguageLayer, comparison: Comparison
+    story: Story, language: LanguageLayer, comparison: Comparison, topic_clusterer: TopicClusterer
 ) -> list[Perspective]:
-    """Each article's perspective, filling in the topics, voices, tone and loaded terms of the
-    comparison stage's perspectives (which already carry exclusive and omitted claims)."""
+    """Each article's perspective: the topics it covers and skips, whose voices it carries, its
+    tone toward the main actors, its loaded terms, and (from the comparison) the claims only it
+    reports and the shared ones it leaves out."""
+    articles = story.in_date_order()
     annotated = {a.id: a for a in language.annotated}
-    topics = find_topics(comparison, annotated)
+    topics = find_topics(comparison, annotated, topic_clusterer)
     actors = main_actors(language.entities.entities)
-    analyzer = _vader()
-    terms = loaded_terms(articles, annotated, language.quotes)
+    analyzer = tone_analyzer()
+    terms = loaded_terms(articles, annotated, comparison.quotes)
     # Grouped by article once: per-article scans of the whole story are quadratic in its size.
     quotes_of: dict[str, list[Quote]] = defaultdict(list)
-    for quote in language.quotes:
+    for quote in comparison.quotes:
         quotes_of[quote.article_id].append(quote)
     entities_by_id = {e.id: e for e in language.entities.entities}
     actor_mentions: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
@@ -114,24 +135,26 @@ def describe_perspectives(
         for mention in actor.mentions:
             actor_mentions[mention.article_id][actor.id].append(mention.start)
     described = []
-    for view in comparison.perspectives:
-        article = annotated.get(view.article_id)
+    for source in articles:
+        article = annotated.get(source.id)
         # VADER's lexicon is English ("Die" is not a death in German): other languages get no tone.
-        english = article is not None and article.article.language in (None, "en")
+        english = article is not None and reads_as_english(article.article.language)
         tone, by_actor = (
-            article_tone(article, actors, actor_mentions[view.article_id], analyzer)
+            article_tone(article, actors, actor_mentions[source.id], analyzer)
             if english and article
             else (None, [])
         )
         described.append(
-            view.model_copy(
-                update={
-                    "topics": topics.get(view.article_id, []),
-                    "voices": voices_of(view.article_id, quotes_of[view.article_id], entities_by_id),
-                    "tone": tone,
-                    "tone_by_actor": by_actor,
-                    "loaded_terms": terms.get(view.article_id, []),
-                }
+            Perspective(
+                article_id=source.id,
+                outlet=source.outlet,
+                topics=topics.get(source.id, []),
+                voices=voices_of(source.id, quotes_of[source.id], entities_by_id),
+                tone=tone,
+                exclusive_claim_ids=comparison.exclusive.get(source.id, []),
+                omitted_claim_ids=comparison.omitted.get(source.id, []),
+                loaded_terms=terms.get(source.id, []),
+                tone_by_actor=by_actor,
             )
         )
     return described
@@ -140,24 +163,22 @@ def describe_perspectives(
 # --------------------------------------------------------------------------- topics
 
 
-def find_topics(comparison: Comparison, annotated: dict[str, AnnotatedArticle]) -> dict[str, list[Topic]]:
+def find_topics(
+    comparison: Comparison, annotated: dict[str, AnnotatedArticle], clusterer: TopicClusterer
+) -> dict[str, list[Topic]]:
     """Per article, every topic of the story with the share of the article's claim text on it."""
-    from sklearn.cluster import KMeans
-
-    from newsprism.compare.align import centred
-
     alignment = comparison.alignment
     claims = [c for c in alignment.claims if c.id in alignment.units_of]
     if not claims or not len(alignment.embeddings):
         return {}
-    vectors = centred(alignment.embeddings)
+    vectors = alignment.centred
     matrix = np.stack([alignment.claim_vector(c.id, vectors) for c in claims])
     k = min(len(claims), max(MIN_TOPICS, min(MAX_TOPICS, round(math.sqrt(len(claims) / 3)))))
     if k < 2:
         labels = np.zeros(len(claims), dtype=int)
     else:
         weights = np.array([len(c.article_ids) for c in claims], dtype=float)
-        labels = KMeans(n_clusters=k, n_init=4, random_state=0).fit_predict(matrix, sample_weight=weights)
+        labels = np.array(clusterer.cluster(matrix, weights, k))
     members: dict[int, list[str]] = defaultdict(list)
     for claim, label in zip(claims, labels, strict=True):
         members[int(label)].append(claim.id)
@@ -313,7 +334,7 @@ def _with_country(what: str, texts: Sequence[str]) -> str:
     folded = " ".join(fold(t) for t in texts)
     found = Counter(
         country
-        for key, country in _COUNTRY.items()
+        for key, country in country_references()
         for _ in re.finditer(rf"(?<!\w){re.escape(key)}(?!\w)", folded)
     )
     return f"{found.most_common(1)[0][0]} {what}" if found else what
@@ -323,7 +344,8 @@ def _with_country(what: str, texts: Sequence[str]) -> str:
 
 
 @cache
-def _vader() -> SentimentIntensityAnalyzer:
+def tone_analyzer() -> SentimentIntensityAnalyzer:
+    """VADER, loaded once per process (English: see ``reads_as_english``)."""
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     return SentimentIntensityAnalyzer()

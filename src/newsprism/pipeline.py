@@ -1,96 +1,43 @@
-"""The library behind the CLI: read → clean → (store) → group → brief → render.
+"""The library behind the CLI: read → clean → group → analyze each story → render.
 
-Each step is a plain function of the previous step's output; the CLI only parses arguments and
-prints. Problems with single inputs are passed to ``report`` as one line each and skipped.
+Every step runs through an engine (``LocalEngine`` unless another is given), so the default run and
+the Ray run are one path; each is a plain function of the previous step's output and the parts.
+Problems with single inputs are passed to ``report`` as one line each and skipped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from newsprism.brief import build_brief
-from newsprism.clean import clean_document
-from newsprism.errors import InputError
-from newsprism.meta import OutletDirectory, default_directory
+from newsprism.engine import Engine, LocalEngine, RunStats, analyze_stories, find_stories, read_clean
 from newsprism.model import Article, Brief, Index, IndexEntry
-from newsprism.read import ReadOptions, read_inputs
+from newsprism.parts import Parts
 from newsprism.render.html import render_html
 from newsprism.render.json import brief_to_json, index_to_json
 from newsprism.render.markdown import render_markdown
 
-if TYPE_CHECKING:
-    import numpy as np
-    from numpy.typing import NDArray
-
-    from newsprism.compare.nli import ContradictionJudge
-    from newsprism.nlp import AnnotatedArticle
+__all__ = ["DEFAULT_FORMATS", "FORMATS", "RunStats", "analyze", "read_articles", "write_outputs"]
 
 FORMATS = ("json", "md", "html")
 DEFAULT_FORMATS = ("json", "html")
 
-Report = Callable[[str], None]
+# Clean articles from any mix of inputs, as they are cleaned: the one read → clean path.
+read_articles = read_clean
 
 
-@dataclass
-class RunStats:
-    articles: int = 0
-    problems: int = 0
-    warnings: list[str] = field(default_factory=list)
-
-
-def read_articles(
-    inputs: Iterable[str],
+def analyze(
+    articles: Sequence[Article],
+    parts: Parts | None = None,
     *,
-    options: ReadOptions | None = None,
-    directory: OutletDirectory | None = None,
-    report: Report,
-    stats: RunStats | None = None,
-    on_article: Callable[[Article], None] | None = None,
-) -> Iterator[Article]:
-    """Clean articles from any mix of inputs; each unusable input is reported and skipped."""
-    options = options or ReadOptions()
-    directory = directory or default_directory()
-    stats = stats or RunStats()
-    seen: set[str] = set()
-    try:
-        for item in read_inputs(inputs, options):
-            if isinstance(item, InputError):
-                stats.problems += 1
-                report(f"error: {item}")
-                continue
-            for warning in item.warnings:
-                stats.warnings.append(warning)
-                report(f"warning: {warning}")
-            try:
-                article = clean_document(item, directory)
-            except InputError as exc:
-                stats.problems += 1
-                report(f"error: {exc}")
-                continue
-            if article.id in seen:
-                report(f"warning: {item.source}: article {article.id} was already read in this run; skipped")
-                continue
-            seen.add(article.id)
-            stats.articles += 1
-            if on_article:
-                on_article(article)
-            yield article
-    finally:
-        options.close()
-
-
-def group_into_stories(
-    articles: Sequence[Article], *, vectors: NDArray[np.float32] | None = None
-) -> list[list[Article]]:
-    """Stories, largest first, with wire copies marked (``copy_of``) so that they count once."""
-    from newsprism.stories import cluster_stories, find_copies
-
-    copies = find_copies(articles)
-    marked = [a.model_copy(update={"copy_of": copies.get(a.id)}) for a in articles]
-    return cluster_stories(marked, vectors=vectors)
+    engine: Engine | None = None,
+    on_story: Callable[[Brief], None] | None = None,
+) -> list[Brief]:
+    """One brief per story, largest story first: the articles grouped into stories, then each
+    story analysed on its own (``analysis.analyze_story``), on ``engine`` (this process by default)."""
+    parts = parts or Parts.default()
+    engine = engine or LocalEngine()
+    return analyze_stories(find_stories(articles, engine, parts), engine, parts, on_story=on_story)
 
 
 def write_outputs(briefs: Sequence[Brief], out_dir: Path, formats: Sequence[str]) -> Index:
@@ -108,9 +55,7 @@ def write_outputs(briefs: Sequence[Brief], out_dir: Path, formats: Sequence[str]
             _write(story_dir / "brief.html", render_html(brief))
         entries.append(
             IndexEntry(
-                id=brief.story.id,
-                title=brief.story.title,
-                article_ids=brief.story.article_ids,
+                **brief.story.model_dump(),
                 path=f"{brief.story.id}/brief.json" if "json" in formats else f"{brief.story.id}/",
             )
         )
@@ -124,46 +69,3 @@ def _write(path: Path, content: str) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
     tmp.write_text(content, encoding="utf-8")
     tmp.replace(path)
-
-
-def analyze(
-    articles: Sequence[Article],
-    *,
-    on_annotated: Callable[[], None] | None = None,
-    on_story: Callable[[str], None] | None = None,
-    judge: ContradictionJudge | None = None,
-) -> list[Brief]:
-    """One brief per story, largest story first. The language model runs once over all articles;
-    each story's entities, quotes, timeline, claims and conflicts are then built from its own
-    articles only."""
-    from newsprism.nlp import annotate
-
-    stories = group_into_stories(articles)
-    annotated = {a.id: a for a in annotate([a for story in stories for a in story], on_article=on_annotated)}
-    briefs = []
-    for story in stories:
-        if on_story is not None:
-            on_story(f"comparing {len(story)} article{'' if len(story) == 1 else 's'}")
-        briefs.append(brief_of_story(story, [annotated[a.id] for a in story], judge=judge))
-    return briefs
-
-
-def analyze_story(story: Sequence[Article], *, judge: ContradictionJudge | None = None) -> Brief:
-    """The brief of one story's articles, from scratch (annotation included): the unit of work an
-    engine hands to a worker."""
-    from newsprism.nlp import annotate
-
-    return brief_of_story(story, annotate(story), judge=judge)
-
-
-def brief_of_story(
-    story: Sequence[Article],
-    annotated: Sequence[AnnotatedArticle],
-    *,
-    judge: ContradictionJudge | None = None,
-) -> Brief:
-    from newsprism.compare import compare_story
-    from newsprism.nlp import analyze_language
-
-    language = analyze_language(annotated)
-    return build_brief(story, language, compare_story(story, language, judge=judge))

@@ -34,13 +34,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from newsprism.brief import story_id_for
-from newsprism.embed import Embedder, default_embedder
-from newsprism.model import Article
+from newsprism.embed import Embedder
+from newsprism.model import Article, Story, published_datetime, story_id_for
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -103,17 +102,13 @@ def lexical_vectors(articles: Sequence[Article]) -> csr_matrix:
     return matrix
 
 
-def dense_vectors(articles: Sequence[Article], embedder: Embedder | None = None) -> NDArray[np.float32]:
-    return (embedder or default_embedder()).embed([story_text(a) for a in articles])
+def dense_vectors(articles: Sequence[Article], embedder: Embedder) -> NDArray[np.float32]:
+    """The dense rows of the articles: ``embedder`` over ``story_text``."""
+    return embedder.embed([story_text(a) for a in articles])
 
 
 def _published(article: Article) -> datetime | None:
-    if not article.published:
-        return None
-    try:
-        return datetime.fromisoformat(article.published[:19]).replace(tzinfo=None)
-    except ValueError:
-        return None
+    return published_datetime(article.published)
 
 
 def _timestamp(article: Article) -> float:
@@ -126,26 +121,59 @@ def _apart(a: datetime | None, b: datetime | None, window_days: float) -> bool:
     return a is not None and b is not None and abs((a - b).total_seconds()) > window_days * 86400
 
 
+class StoryClusterer(Protocol):
+    """Groups a batch of articles into stories, largest first. ``vectors``: their dense rows
+    (``dense_vectors``), computed by whoever holds the embedder (an engine's workers)."""
+
+    name: str
+
+    def cluster(
+        self, articles: Sequence[Article], vectors: NDArray[np.float32], *, window_days: float = WINDOW_DAYS
+    ) -> list[Story]: ...
+
+
+class AverageLinkage:
+    """Average linkage over the mean of dense and lexical similarity (see the module docstring);
+    beyond MAX_BATCH_ARTICLES, the stream."""
+
+    name = "average linkage"
+
+    def cluster(
+        self, articles: Sequence[Article], vectors: NDArray[np.float32], *, window_days: float = WINDOW_DAYS
+    ) -> list[Story]:
+        return cluster_stories(articles, vectors, window_days=window_days)
+
+
+def as_stories(articles: Sequence[Article], groups: Sequence[Sequence[Article]]) -> list[Story]:
+    """Groups of ``articles`` as Stories, each named after its founding article: the first of
+    its members in input order (the one a stream would have opened it with)."""
+    position = {a.id: i for i, a in enumerate(articles)}
+    return [
+        Story.of(group, story_id_for(min(group, key=lambda a: position[a.id]).id))
+        for group in groups
+        if group
+    ]
+
+
 def cluster_stories(
     articles: Sequence[Article],
+    vectors: NDArray[np.float32],
     *,
-    vectors: NDArray[np.float32] | None = None,
-    embedder: Embedder | None = None,
     threshold: float = STORY_THRESHOLD,
     window_days: float = WINDOW_DAYS,
-) -> list[list[Article]]:
-    """Stories of a batch of articles, largest first (ties: first published, then input order).
-    ``vectors``: the dense rows of ``dense_vectors`` when already computed (by an engine)."""
+) -> list[Story]:
+    """Stories of a batch of articles, largest first (ties: first published, then input order);
+    ``vectors``: their rows of ``dense_vectors``."""
     if not articles:
         return []
     if len(articles) > MAX_BATCH_ARTICLES:
-        stream = StoryStream(threshold=threshold, window_days=window_days, embedder=embedder)
+        stream = StoryStream(threshold=threshold, window_days=window_days)
         labels = [
-            stream.add_batch(articles[i : i + 256], None if vectors is None else vectors[i : i + 256])
+            stream.add_batch(articles[i : i + 256], vectors[i : i + 256])
             for i in range(0, len(articles), 256)
         ]
-        return _grouped(articles, [label for batch in labels for label in batch])
-    dense = vectors if vectors is not None else dense_vectors(articles, embedder)
+        return as_stories(articles, _grouped(articles, [label for batch in labels for label in batch]))
+    dense = vectors
     lexical = lexical_vectors(articles)
     similarity = DENSE_WEIGHT * (dense @ dense.T) + (1 - DENSE_WEIGHT) * (lexical @ lexical.T).toarray()
     dates = [_published(a) for a in articles]
@@ -155,17 +183,20 @@ def cluster_stories(
             apart = np.abs(seconds[:, None] - seconds[None, :]) > window_days * 86400  # NaN: unknown
         similarity[apart] = -1.0  # never in one story
     if len(articles) == 1:
-        return [list(articles)]
+        return as_stories(articles, [list(articles)])
     from sklearn.cluster import AgglomerativeClustering
 
     labels = AgglomerativeClustering(
         n_clusters=None, metric="precomputed", linkage="average", distance_threshold=1 - threshold
     ).fit_predict(np.clip(1 - similarity, 0, 2))
-    return [
-        part
-        for group in _grouped(articles, [f"k{label}" for label in labels])
-        for part in _within_window(group, window_days)
-    ]
+    return as_stories(
+        articles,
+        [
+            part
+            for group in _grouped(articles, [f"k{label}" for label in labels])
+            for part in _within_window(group, window_days)
+        ],
+    )
 
 
 def _within_window(story: list[Article], window_days: float) -> list[list[Article]]:
@@ -195,7 +226,7 @@ def _grouped(articles: Sequence[Article], labels: Sequence[str]) -> list[list[Ar
 
 
 @dataclass
-class _Story:
+class _StorySums:
     id: str
     lexical_sum: csr_matrix
     first: float  # publication timestamps (NaN when no member is dated)
@@ -213,7 +244,7 @@ class StoryStream:
     threshold: float = STORY_THRESHOLD
     window_days: float = WINDOW_DAYS
     embedder: Embedder | None = None
-    stories: list[_Story] = field(default_factory=list)
+    stories: list[_StorySums] = field(default_factory=list)
     _dense: NDArray[np.float64] = field(default_factory=lambda: np.zeros((0, 0)))
     _sizes: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
     _index: dict[str, int] = field(default_factory=dict)  # story id → row of the sums
@@ -228,7 +259,11 @@ class StoryStream:
         same batch)."""
         if not articles:
             return []
-        dense = vectors if vectors is not None else dense_vectors(articles, self.embedder)
+        if vectors is None:
+            if self.embedder is None:
+                raise ValueError("StoryStream.add_batch needs the articles' vectors or an embedder")
+            vectors = dense_vectors(articles, self.embedder)
+        dense = vectors
         lexical = lexical_vectors(articles)
         return [self._assign(a, dense[i].astype(np.float64), lexical[i]) for i, a in enumerate(articles)]
 
@@ -301,10 +336,27 @@ class StoryStream:
             self._dense, self._sizes = dense_sums, sizes
         self._dense[index] = dense
         self._sizes[index] = 1
-        story_id = story_id or story_id_for([article.id])
-        self.stories.append(_Story(id=story_id, lexical_sum=lexical, first=when, last=when))
+        story_id = story_id or story_id_for(article.id)
+        self.stories.append(_StorySums(id=story_id, lexical_sum=lexical, first=when, last=when))
         self._index[story_id] = index
         return index
+
+
+def with_copies(articles: Sequence[Article]) -> list[Article]:
+    """The articles with ``copy_of`` set for wire copies (``find_copies``), as every path marks them."""
+    copies = find_copies(articles)
+    return [a.model_copy(update={"copy_of": copies.get(a.id)}) for a in articles]
+
+
+def group_into_stories(
+    articles: Sequence[Article],
+    vectors: NDArray[np.float32],
+    clusterer: StoryClusterer,
+    *,
+    window_days: float = WINDOW_DAYS,
+) -> list[Story]:
+    """Stories, largest first, with wire copies marked so that they count once."""
+    return clusterer.cluster(with_copies(articles), vectors, window_days=window_days)
 
 
 def find_copies(articles: Sequence[Article], on_article: Callable[[], None] | None = None) -> dict[str, str]:

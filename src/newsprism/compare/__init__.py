@@ -1,19 +1,29 @@
-"""Cross-outlet comparison: claims, their alignment across articles, omissions and conflicts."""
+"""Cross-outlet comparison: claims, their alignment across articles, which quotes are one
+statement, omissions and conflicts."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
 from dataclasses import dataclass
 
 from newsprism.compare.align import Alignment, align_claims, omitted_claims
 from newsprism.compare.claims import Unit, split_units
 from newsprism.compare.conflicts import cap_conflicts, find_conflicts
 from newsprism.compare.nli import ContradictionJudge
+from newsprism.compare.quote_groups import group_quotes
 from newsprism.embed import Embedder
-from newsprism.model import Article, Claim, Conflict, Limit, Perspective
+from newsprism.model import Claim, Conflict, Limit, Quote, Story
 from newsprism.nlp import LanguageLayer
 
-__all__ = ["Comparison", "align_claims", "compare_story", "find_conflicts", "omitted_claims", "split_units"]
+__all__ = [
+    "Comparison",
+    "align_claims",
+    "compare_story",
+    "find_conflicts",
+    "group_quotes",
+    "omitted_claims",
+    "split_units",
+]
 
 
 @dataclass(frozen=True)
@@ -22,44 +32,36 @@ class Comparison:
     alignment: Alignment
     claims: list[Claim]
     conflicts: list[Conflict]
-    perspectives: list[Perspective]
+    quotes: list[Quote]  # the language layer's, with group_id set for quotes of one statement
+    exclusive: dict[str, list[str]]  # article id → the claims only it reports
+    omitted: dict[str, list[str]]  # article id → shared claims most others report and it does not
     limits: list[Limit]
 
 
 def compare_story(
-    articles: Sequence[Article],
+    story: Story,
     language: LanguageLayer,
-    embedder: Embedder | None = None,
+    embedder: Embedder,
     judge: ContradictionJudge | None = None,
 ) -> Comparison:
-    """Claims (shared and exclusive), conflicts, and per article its exclusive and omitted claims."""
-    units = split_units(language.annotated, language.entities, language.quotes, language.dates)
+    """Claims (shared and exclusive), quote groups, conflicts, and per article its exclusive and
+    omitted claims."""
+    articles = story.articles
+    quotes = group_quotes(language.quotes, language.annotated)
+    units = split_units(language.annotated, language.entities, quotes, language.dates)
     alignment = align_claims(units, embedder)
-    copies = {a.id: a.copy_of for a in articles if a.copy_of}
-    omitted = omitted_claims(alignment.claims, [a.id for a in articles], copies)
-    perspectives = [
-        Perspective(
-            article_id=article.id,
-            outlet=article.outlet,
-            topics=[],
-            voices=[],
-            tone=None,
-            exclusive_claim_ids=[
-                c.id for c in alignment.claims if c.status == "exclusive" and c.article_ids == [article.id]
-            ],
-            omitted_claim_ids=omitted[article.id],
-            loaded_terms=[],
-        )
-        for article in articles
-    ]
-    conflicts, limit = cap_conflicts(
-        find_conflicts(alignment, articles, language.quotes, language.entities, judge)
-    )
+    exclusive: dict[str, list[str]] = defaultdict(list)
+    for claim in alignment.claims:
+        if claim.status == "exclusive" and len(claim.article_ids) == 1:
+            exclusive[claim.article_ids[0]].append(claim.id)
+    conflicts, limit = cap_conflicts(find_conflicts(alignment, articles, quotes, language.entities, judge))
     return Comparison(
         units=units,
         alignment=alignment,
         claims=alignment.claims,
         conflicts=conflicts,
-        perspectives=perspectives,
+        quotes=quotes,
+        exclusive={a.id: exclusive.get(a.id, []) for a in articles},
+        omitted=omitted_claims(alignment.claims, [a.id for a in articles], story.copies),
         limits=[limit] if limit is not None else [],
     )

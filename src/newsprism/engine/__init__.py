@@ -1,7 +1,7 @@
 """Where the heavy stages run: in this process (``LocalEngine``, the default) or on Ray workers
 (``RayEngine``), behind one protocol, ``Engine.map_batches``.
 
-The stages (``clean_all``, ``embed_for_stories``, ``analyze_stories`` and ``run_analyze``, which
+The stages (``read_clean``, ``embed_for_stories``, ``find_stories``, ``analyze_stories`` and ``run_analyze``, which
 chains them) are written once against the protocol and give the same results on either engine.
 docs/scaling.md explains what is partitioned, what is shared and how to use a Ray cluster.
 """
@@ -11,8 +11,9 @@ from __future__ import annotations
 from newsprism.engine.local import BatchFunction, Engine, LocalEngine
 from newsprism.engine.ray_engine import RayEngine, WorkerReport
 from newsprism.engine.stages import (
+    RunStats,
     analyze_stories,
-    clean_all,
+    clean_documents,
     embed_for_stories,
     find_stories,
     read_clean,
@@ -48,9 +49,10 @@ __all__ = [
     "Engine",
     "LocalEngine",
     "RayEngine",
+    "RunStats",
     "WorkerReport",
     "analyze_stories",
-    "clean_all",
+    "clean_documents",
     "embed_for_stories",
     "find_stories",
     "make_engine",

@@ -2,6 +2,8 @@
 
     read (driver) → clean (engine) → embed (engine) → cluster (driver) → analyze (engine) → store (driver)
 
+The local run of ``newsprism analyze`` takes this path too, on ``LocalEngine``.
+
 Reading stays on the driver: it owns the inputs (files, URLs, standard input) and their error
 messages. Cleaning runs per document, embedding per batch of story texts (MiniLM loads once per
 worker), analysis per story (spaCy and MiniLM load once per worker). Clustering needs every
@@ -13,21 +15,21 @@ on the worker, so whatever it loads stays there for the next batch.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from newsprism.errors import InputError, NewsprismError
-from newsprism.model import Article, Brief, RawDocument
+from newsprism.errors import InputError
+from newsprism.model import Article, Brief, RawDocument, Story
+from newsprism.parts import Parts
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from newsprism.engine.local import BatchFunction, Engine
     from newsprism.meta import OutletDirectory
-    from newsprism.pipeline import RunStats
     from newsprism.read import ReadOptions
 
 Report = Callable[[str], None]
@@ -43,7 +45,6 @@ EMBED_BATCH_SIZE = 64
 # One story per batch: stories differ in size by two orders of magnitude, and a worker holding a
 # second story would leave the other idle at the end of a run.
 ANALYZE_BATCH_SIZE = 1
-EMBEDDING_DIMENSIONS = 384  # all-MiniLM-L6-v2
 
 
 def _ignore(message: str) -> None:
@@ -85,74 +86,85 @@ class CleanDocuments:
         return clean
 
 
-def clean_all(
-    raw_docs: Iterable[RawDocument],
-    engine: Engine,
+@dataclass
+class RunStats:
+    """What a run read: usable articles, problems (each reported as it was met) and warnings."""
+
+    articles: int = 0
+    problems: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_clean(
+    inputs: Iterable[str],
     *,
+    engine: Engine | None = None,
+    options: ReadOptions | None = None,
     directory: OutletDirectory | None = None,
     report: Report = _ignore,
     stats: RunStats | None = None,
     on_article: Callable[[Article], None] | None = None,
-) -> list[Article]:
-    """Clean articles, in input order. A document cleaning refuses is reported and skipped, and so
-    is an article whose id was already read in this run (as ``pipeline.read_articles`` does)."""
+) -> Iterator[Article]:
+    """Clean articles from any mix of inputs, in input order: read on the driver (an unusable
+    input is reported and skipped), cleaned on the engine (this process by default), an article
+    whose id was already read in this run skipped. The one read → clean path of every command;
+    with the local engine articles come as they are cleaned, so a store can take them as a stream."""
+    from newsprism.read import ReadOptions, read_inputs
+
+    options = options or ReadOptions()
+    stats = stats if stats is not None else RunStats()
+
+    def documents() -> Iterator[RawDocument]:
+        try:
+            for item in read_inputs(inputs, options):
+                if isinstance(item, InputError):
+                    stats.problems += 1
+                    report(f"error: {item}")
+                    continue
+                for warning in item.warnings:
+                    stats.warnings.append(warning)
+                    report(f"warning: {warning}")
+                yield item
+        finally:
+            options.close()
+
+    return clean_documents(
+        documents(), engine=engine, directory=directory, report=report, stats=stats, on_article=on_article
+    )
+
+
+def clean_documents(
+    documents: Iterable[RawDocument],
+    *,
+    engine: Engine | None = None,
+    directory: OutletDirectory | None = None,
+    report: Report = _ignore,
+    stats: RunStats | None = None,
+    on_article: Callable[[Article], None] | None = None,
+) -> Iterator[Article]:
+    """Clean documents already read, on the engine (this process by default), in order: one a
+    cleaning refuses is reported and skipped, and so is an article whose id was already seen."""
+    from newsprism.engine.local import LocalEngine
     from newsprism.meta import default_directory
 
+    engine = engine or LocalEngine()
+    stats = stats if stats is not None else RunStats()
     if directory is default_directory():
         directory = None  # every worker has the shipped list: no need to send it
     seen: set[str] = set()
-    articles = []
-    for result in engine.map_batches(CleanDocuments(directory), raw_docs, batch_size=CLEAN_BATCH_SIZE):
+    for result in engine.map_batches(CleanDocuments(directory), documents, batch_size=CLEAN_BATCH_SIZE):
         if isinstance(result, CleaningProblem):
-            if stats is not None:
-                stats.problems += 1
+            stats.problems += 1
             report(f"error: {result.source}: {result.reason}")
             continue
         if result.id in seen:
             report(f"warning: {result.source}: article {result.id} was already read in this run; skipped")
             continue
         seen.add(result.id)
-        if stats is not None:
-            stats.articles += 1
+        stats.articles += 1
         if on_article is not None:
             on_article(result)
-        articles.append(result)
-    return articles
-
-
-def read_clean(
-    inputs: Iterable[str],
-    *,
-    engine: Engine,
-    options: ReadOptions | None = None,
-    directory: OutletDirectory | None = None,
-    report: Report = _ignore,
-    stats: RunStats | None = None,
-    on_article: Callable[[Article], None] | None = None,
-) -> list[Article]:
-    """Read every input on the driver (an unusable input is reported and skipped), then clean the
-    documents on the engine."""
-    from newsprism.read import ReadOptions, read_inputs
-
-    options = options or ReadOptions()
-    documents: list[RawDocument] = []
-    try:
-        for item in read_inputs(inputs, options):
-            if isinstance(item, InputError):
-                if stats is not None:
-                    stats.problems += 1
-                report(f"error: {item}")
-                continue
-            for warning in item.warnings:
-                if stats is not None:
-                    stats.warnings.append(warning)
-                report(f"warning: {warning}")
-            documents.append(item)
-    finally:
-        options.close()
-    return clean_all(
-        documents, engine, directory=directory, report=report, stats=stats, on_article=on_article
-    )
+        yield result
 
 
 # --------------------------------------------------------------------------- embed and group
@@ -160,12 +172,12 @@ def read_clean(
 
 @dataclass(frozen=True)
 class EmbedTexts:
-    """Builds, on a worker, the function that embeds a batch of texts with the default model."""
+    """Builds, on a worker, the function that embeds a batch of texts with the parts' embedder."""
+
+    parts: Parts
 
     def __call__(self) -> BatchFunction[str, NDArray[np.float32]]:
-        from newsprism.embed import default_embedder
-
-        embedder = default_embedder()
+        embedder = self.parts.get_embedder()
 
         def embed(batch: list[str]) -> list[NDArray[np.float32]]:
             return list(embedder.embed(batch))
@@ -173,27 +185,28 @@ class EmbedTexts:
         return embed
 
 
-def embed_for_stories(articles: Sequence[Article], engine: Engine) -> NDArray[np.float32]:
-    """One L2-normalised row per article: the default model over ``story_text`` (title and lead),
-    which is what ``cluster_stories(vectors=...)`` expects."""
+def embed_for_stories(articles: Sequence[Article], engine: Engine, parts: Parts) -> NDArray[np.float32]:
+    """One L2-normalised row per article: the parts' embedder over ``story_text`` (title and
+    lead), what ``group_into_stories`` expects."""
     from newsprism.stories import story_text
 
     # The texts, not the articles, travel to the workers: a lead is a tenth of an article.
     texts = [story_text(a) for a in articles]
-    rows = list(engine.map_batches(EmbedTexts(), texts, batch_size=EMBED_BATCH_SIZE))
+    rows = list(engine.map_batches(EmbedTexts(parts), texts, batch_size=EMBED_BATCH_SIZE))
     if not rows:
-        return np.zeros((0, EMBEDDING_DIMENSIONS), dtype=np.float32)
+        return np.zeros((0, 0), dtype=np.float32)
     return np.vstack(rows).astype(np.float32, copy=False)
 
 
-def find_stories(articles: Sequence[Article], engine: Engine) -> list[list[Article]]:
-    """Stories, largest first, with wire copies marked (``copy_of``), as the local pipeline groups
-    them: the vectors come from the engine, copies and clusters are found on the driver."""
-    from newsprism.pipeline import group_into_stories
+def find_stories(articles: Sequence[Article], engine: Engine, parts: Parts) -> list[Story]:
+    """Stories, largest first, with wire copies marked (``copy_of``): the vectors come from the
+    engine, copies and clusters are found on the driver."""
+    from newsprism.stories import group_into_stories
 
     if not articles:
         return []
-    return group_into_stories(articles, vectors=embed_for_stories(articles, engine))
+    vectors = embed_for_stories(articles, engine, parts)
+    return group_into_stories(articles, vectors, parts.get_story_clusterer())
 
 
 # --------------------------------------------------------------------------- analyze
@@ -201,44 +214,31 @@ def find_stories(articles: Sequence[Article], engine: Engine) -> list[list[Artic
 
 @dataclass(frozen=True)
 class AnalyzeStories:
-    """Builds, on a worker, the function that writes the brief of each story in a batch.
+    """Builds, on a worker, the function that writes the brief of each story in a batch. The
+    parts travel as names; each worker loads its models once, when the first story asks."""
 
-    ``judge`` is the *name* of the optional NLI backend (as ``--nli``), not a loaded judge: a
-    model session does not pickle, so each worker loads its own, once.
-    """
+    parts: Parts
 
-    judge: str | None = None
+    def __call__(self) -> BatchFunction[Story, Brief]:
+        from newsprism.analysis import analyze_story, story_pipeline
 
-    def __call__(self) -> BatchFunction[list[Article], Brief]:
-        from newsprism.compare.nli import load_judge
-        from newsprism.pipeline import analyze_story
+        story_pipeline(self.parts)  # checked once per worker, before any story
 
-        judge = load_judge(self.judge)
-
-        def analyze(batch: list[list[Article]]) -> list[Brief]:
-            return [analyze_story(story, judge=judge) for story in batch]
+        def analyze(batch: list[Story]) -> list[Brief]:
+            return [analyze_story(story, self.parts) for story in batch]
 
         return analyze
 
 
 def analyze_stories(
-    stories: Sequence[Sequence[Article]],
-    engine: Engine,
-    judge: str | None = None,
-    *,
-    on_story: Callable[[Brief], None] | None = None,
+    stories: Sequence[Story], engine: Engine, parts: Parts, *, on_story: Callable[[Brief], None] | None = None
 ) -> list[Brief]:
-    """The brief of each story, in the stories' order. ``judge``: the NLI backend's name
-    (``"aegis"``), or None for none; each worker loads it once."""
-    from newsprism.compare.nli import BACKENDS
+    """The brief of each story, in the stories' order."""
+    from newsprism.analysis import story_pipeline
 
-    if (judge or "").strip().lower() not in ("", "none", *BACKENDS):
-        # Said here, before any worker starts, rather than by every worker.
-        raise NewsprismError(f"unknown NLI backend {judge!r}; known: {', '.join((*BACKENDS, 'none'))}")
+    story_pipeline(parts)  # a pipeline that lacks a part fails here, before any worker starts
     briefs = []
-    for brief in engine.map_batches(
-        AnalyzeStories(judge), [list(s) for s in stories], batch_size=ANALYZE_BATCH_SIZE
-    ):
+    for brief in engine.map_batches(AnalyzeStories(parts), list(stories), batch_size=ANALYZE_BATCH_SIZE):
         if on_story is not None:
             on_story(brief)
         briefs.append(brief)
@@ -252,26 +252,41 @@ def run_analyze(
     inputs: Iterable[str],
     *,
     engine: Engine,
+    parts: Parts | None = None,
     db_url: str | None = None,
     options: ReadOptions | None = None,
     directory: OutletDirectory | None = None,
-    judge: str | None = None,
     report: Report = _ignore,
     stats: RunStats | None = None,
+    on_article: Callable[[Article], None] | None = None,
+    on_stories: Callable[[list[Story]], None] | None = None,
+    on_story: Callable[[Brief], None] | None = None,
 ) -> list[Brief]:
     """Inputs → one brief per story, largest story first, with the heavy stages on ``engine``.
 
     With ``db_url``, the articles are stored as soon as they are clean (so a failure later keeps
     them) and then each story's brief, each in its own transaction, with its wire copies marked.
     """
-    articles = read_clean(
-        inputs, engine=engine, options=options, directory=directory, report=report, stats=stats
+    parts = parts or Parts.default()
+    articles = list(
+        read_clean(
+            inputs,
+            engine=engine,
+            options=options,
+            directory=directory,
+            report=report,
+            stats=stats,
+            on_article=on_article,
+        )
     )
     if not articles:
         return []
     if db_url is not None:
         _store_articles(articles, db_url, report)
-    briefs = analyze_stories(find_stories(articles, engine), engine, judge=judge)
+    stories = find_stories(articles, engine, parts)
+    if on_stories is not None:
+        on_stories(stories)
+    briefs = analyze_stories(stories, engine, parts, on_story=on_story)
     if db_url is not None:
         _store_briefs(briefs, db_url)
     return briefs

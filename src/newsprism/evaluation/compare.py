@@ -19,8 +19,9 @@ from typing import Any
 from newsprism.compare import Comparison, compare_story
 from newsprism.compare.nli import ContradictionJudge
 from newsprism.embed import Embedder
-from newsprism.model import Article, Conflict
+from newsprism.model import Article, Conflict, Story
 from newsprism.nlp import analyze_language, annotate
+from newsprism.parts import Parts
 
 
 @dataclass
@@ -109,7 +110,9 @@ def evaluate_compare(
         articles = story_articles(story)
         scores.articles += len(articles)
         layer = analyze_language(annotate(articles))
-        comparison = compare_story(articles, layer, embedder, judge)
+        comparison = compare_story(
+            Story.of(articles), layer, embedder or Parts.default().get_embedder(), judge
+        )
         comparisons.append(comparison)
         _score_alignment(story, articles, comparison, scores)
         _score_conflicts(story, articles, comparison.conflicts, scores)

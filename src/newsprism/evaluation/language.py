@@ -28,9 +28,10 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from newsprism.lexicon import fold
 from newsprism.model import Article, Quote
 from newsprism.nlp import AnnotatedArticle, analyze_language, annotate
-from newsprism.nlp.entities import EntityIndex, fold
+from newsprism.nlp.entities import EntityIndex
 
 STRICT_TYPES = frozenset({"PERSON", "ORG", "GPE"})
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from newsprism.model import Article
+from newsprism.model import Article, Story
+from newsprism.parts import Parts
 from newsprism.stories import StoryStream, cluster_stories, dense_vectors
 
 
@@ -68,8 +69,8 @@ def load_gold(path: Path) -> tuple[list[Article], list[str]]:
     return articles, gold
 
 
-def labels_of(stories: Sequence[Sequence[Article]], articles: Sequence[Article]) -> list[str]:
-    story_of = {a.id: str(i) for i, story in enumerate(stories) for a in story}
+def labels_of(stories: Sequence[Story], articles: Sequence[Article]) -> list[str]:
+    story_of = {a.id: story.id for story in stories for a in story.articles}
     return [story_of[a.id] for a in articles]
 
 
@@ -77,10 +78,8 @@ def evaluate_clustering(articles: Sequence[Article], gold: Sequence[str]) -> dic
     """newsprism batch and stream, and HDBSCAN over the same dense vectors, on one corpus."""
     from sklearn.cluster import HDBSCAN
 
-    vectors = dense_vectors(articles)
-    results = {
-        "newsprism batch": bcubed(labels_of(cluster_stories(articles, vectors=vectors), articles), gold)
-    }
+    vectors = dense_vectors(articles, Parts.default().get_embedder())
+    results = {"newsprism batch": bcubed(labels_of(cluster_stories(articles, vectors), articles), gold)}
     stream = StoryStream()
     results["newsprism stream"] = bcubed(stream.add_batch(articles, vectors), gold)
     distances = np.clip(1 - vectors @ vectors.T, 0, 2).astype(np.float64)

@@ -22,11 +22,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsprism.brief import build_brief, citation_balance
-from newsprism.compare import compare_story
+from newsprism.analysis import story_pipeline
+from newsprism.brief import citation_balance
 from newsprism.evaluation.compare import story_articles
-from newsprism.model import Span, SummarySentence
-from newsprism.nlp import analyze_language, annotate
+from newsprism.model import Span, Story, SummarySentence
+from newsprism.parts import Parts
 
 SYSTEMS = ("newsprism", "LexRank", "TextRank")
 
@@ -65,9 +65,8 @@ def evaluate_summaries(stories: Sequence[dict[str, Any]]) -> SummaryEvaluation:
         reference = [c for c in claims if c is not None and len(c[1]) >= wanted]
         if len(articles) < 2 or not reference:
             continue
-        annotated = annotate(articles)
-        layer = analyze_language(annotated)
-        brief = build_brief(articles, layer, compare_story(articles, layer))
+        results = story_pipeline(Parts.default()).results(Story.of(articles))
+        annotated, brief = results["annotated"], results["brief"]
         if not brief.summary:
             continue
         result.stories += 1

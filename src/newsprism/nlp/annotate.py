@@ -14,9 +14,10 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from newsprism.errors import MissingExtra, NewsprismError
+from newsprism.lexicon import reads_as_english
 from newsprism.model import Article
 
 if TYPE_CHECKING:
@@ -207,7 +208,7 @@ def paragraphs_of(text: str) -> list[tuple[int, str]]:
 def is_english(article: Article) -> bool:
     """The model is English: other languages get no annotations rather than nonsense entities.
     Unknown language is tried (short texts often go undetected)."""
-    return article.language in (None, "en")
+    return reads_as_english(article.language)
 
 
 def annotate(
@@ -243,3 +244,24 @@ def annotate(
 
 def annotated_by_id(annotated: Sequence[AnnotatedArticle]) -> dict[str, AnnotatedArticle]:
     return {a.id: a for a in annotated}
+
+
+class Annotator(Protocol):
+    """Sentences, tokens, parses and named entities for the articles of its language(s)."""
+
+    name: str
+
+    def annotate(
+        self, articles: Sequence[Article], on_article: Callable[[], None] | None = None
+    ) -> list[AnnotatedArticle]: ...
+
+
+class SpacyEnglish:
+    """spaCy's en_core_web_sm 3.8 (``MODEL_NAME``), once per paragraph (see the module docstring)."""
+
+    name = "spaCy en_core_web_sm 3.8"
+
+    def annotate(
+        self, articles: Sequence[Article], on_article: Callable[[], None] | None = None
+    ) -> list[AnnotatedArticle]:
+        return annotate(articles, on_article=on_article)

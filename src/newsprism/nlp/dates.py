@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from rapidfuzz import fuzz
 
-from newsprism.model import DateExpression, Span, TimelineEvent
+from newsprism.lexicon import WEEKDAYS, fold
+from newsprism.model import DateExpression, Span, TimelineEvent, published_datetime
 from newsprism.nlp.annotate import AnnotatedArticle
-from newsprism.nlp.entities import fold
 
 if TYPE_CHECKING:
     from spacy.tokens import Span as SpacySpan
@@ -67,15 +67,6 @@ def _parser(base: dt.date | None, prefer: str) -> Any:
     if base is not None:
         settings["RELATIVE_BASE"] = dt.datetime(base.year, base.month, base.day)
     return DateDataParser(languages=["en"], settings=settings)
-
-
-def parse_published(published: str | None) -> dt.date | None:
-    if not published:
-        return None
-    try:
-        return dt.date.fromisoformat(published[:10])
-    except ValueError:
-        return None
 
 
 def is_relative(expression: str) -> bool:
@@ -139,7 +130,6 @@ def resolve_date(expression: str, published: dt.date | None, *, future: bool = F
     return Resolved(date.isoformat(), "day")
 
 
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _NIGHT = {
     "last night": -1,
     "tonight": 0,
@@ -162,7 +152,7 @@ def _weekday_or_night(text: str, published: dt.date, future: bool) -> Resolved |
     if match is None:
         return None
     modifier, day = match.groups()
-    delta = (_WEEKDAYS.index(day) - published.weekday()) % 7  # days forward to that weekday
+    delta = (WEEKDAYS.index(day) - published.weekday()) % 7  # days forward to that weekday
     if modifier in {"next", "coming"} or (future and modifier != "last"):
         days = delta if delta else (7 if modifier else 0)
     elif modifier in {"last", "past"}:
@@ -241,7 +231,8 @@ def find_dates(annotated: Sequence[AnnotatedArticle]) -> list[DateExpression]:
     """Every date expression of every article, resolved where the published date allows."""
     found: list[DateExpression] = []
     for article in annotated:
-        published = parse_published(article.article.published)
+        moment = published_datetime(article.article.published)
+        published = moment.date() if moment is not None else None
         for ent_start, ent_end, ent in _candidates(article):
             raw = article.text[ent_start:ent_end]
             text = raw.strip(" ,.;:")

@@ -22,16 +22,15 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
+from newsprism.lexicon import fold, role_words
 from newsprism.model import Entity, EntityRole, Mention, Span
 from newsprism.nlp.annotate import AnnotatedArticle, Paragraph
 
@@ -71,22 +70,6 @@ COMMON_WORD_ZIPF = 5.3
 # A surname is searched on its own only when it is rarer than this as an English word: "Lopez"
 # (3.3) and "Blinken" (2.2) are, "Brown" (4.6) and "Rice" (4.5) are not.
 SURNAME_WORD_ZIPF = 4.0
-
-
-@cache
-def role_words() -> frozenset[str]:
-    text = resources.files("newsprism.data").joinpath("roles.txt").read_text(encoding="utf-8")
-    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
-
-
-def fold(text: str) -> str:
-    """Case-, accent- and punctuation-insensitive form of a name: "U.S." → "us", "Zoë" → "zoe"."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.replace("’", "'").casefold()
-    text = re.sub(r"(?<=\b\w)\.(?=\w\.)|(?<=\b\w\.\w)\.", "", text)  # u.s. → us, u.k. → uk
-    text = re.sub(r"[^\w\s'-]", " ", text)
-    return " ".join(text.split())
 
 
 def name_tokens(text: str) -> list[str]:

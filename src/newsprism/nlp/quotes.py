@@ -18,24 +18,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from newsprism.lexicon import country_names, fold, role_words, speech_verbs
 from newsprism.model import Quote, Span, Speaker
-from newsprism.nlp.annotate import AnnotatedArticle, OffsetRanges, Paragraph, content_lemmas
-from newsprism.nlp.entities import EntityIndex, fold, role_words
+from newsprism.nlp.annotate import AnnotatedArticle, OffsetRanges, Paragraph
+from newsprism.nlp.entities import EntityIndex
 
 if TYPE_CHECKING:
     from spacy.tokens import Span as SpacySpan
     from spacy.tokens import Token
 
-# Verbs that introduce what someone said (lemmas). Opinion verbs ("think", "believe") are left
-# out: "analysts believe that …" is not a statement attributed to anyone in particular.
-SPEECH_VERBS = frozenset(
-    """say tell add state note stress emphasize emphasise explain warn claim insist argue declare announce
-    write comment remark reply respond acknowledge admit assert affirm confirm deny urge suggest predict
-    recall report observe describe conclude underline underscore reiterate ask promise vow pledge complain
-    tweet post concede mention clarify indicate highlight caution contend maintain propose testify answer
-    continue point agree assure inform brief quip joke exclaim yell shout scream recount retort counter boast
-    lament whisper""".split()
-)
 # "the group said": these nouns refer back to the organisation named last.
 ORGANISATION_NOUNS = frozenset(
     "group company firm organization organisation agency office ministry department coalition union party "
@@ -56,17 +47,6 @@ MIN_QUOTE_WORDS = 4
 # sentence ends, not one statement: in 400 ECB+ articles (1,839 of them) none passes 60 tokens.
 MAX_REPORTED_TOKENS = 200
 MAX_QUOTE_PARAGRAPHS = 8  # a quote reopened paragraph after paragraph, the print convention  # shorter quoted phrases are mostly scare quotes or names ("red lines", “low point”)
-# Two quotes of one statement share this share of content words (lemmas, stop words dropped; the
-# overlap coefficient |A∩B| / min(|A|,|B|)) and at least MIN_SHARED_WORDS of them. Character-level
-# ratios put unrelated sentences of one speaker on one topic at 54–65, as high as real
-# translations; content lemmas separate them: "China had previously pledged not to provide lethal
-# aid to Russia …" / "China has assured us … will not deliver lethal aid to Russia …" share 0.67,
-# "the fate of all mankind depends on … relations" / "making positive contributions to stabilize
-# relations" 0.2. Without a known speaker on both sides the bar is higher.
-SAME_STATEMENT_WITH_SPEAKER = 0.5
-SAME_STATEMENT_WITHOUT_SPEAKER = 0.75
-MIN_SHARED_WORDS = 3
-SAME_WORDING_MIN_SHARED = 6
 _PERSONAL_PRONOUNS = frozenset({"he", "she", "they", "i", "we"})
 _OPENERS = {"“": "”", "«": "»", "„": "“”", "‘": "’", '"': '"', "'": "'", "‹": "›"}
 
@@ -308,7 +288,7 @@ def _according_to(tokens: Iterable[Token]) -> Token | None:
 def _speech_verb(tokens: Sequence[Token], near: tuple[int, int] | None = None) -> Token | None:
     """The speech verb among ``tokens``: one with a subject if any ("…,” Blinken said at a press
     conference …), the nearest to the quote (``near``: its paragraph offsets) when several qualify."""
-    verbs = [t for t in tokens if t.lemma_.lower() in SPEECH_VERBS and t.pos_ in {"VERB", "AUX"}]
+    verbs = [t for t in tokens if t.lemma_.lower() in speech_verbs() and t.pos_ in {"VERB", "AUX"}]
     with_subject = [v for v in verbs if any(c.dep_ in {"nsubj", "nsubjpass", "agent"} for c in v.children)]
     chosen = with_subject or verbs
     if not chosen:
@@ -426,7 +406,7 @@ def _reported(article: AnnotatedArticle, direct: OffsetRanges, entities: EntityI
             s_start = paragraph.start + sent.start_char
             s_end = paragraph.start + sent.end_char
             for verb in sent:
-                if verb.lemma_.lower() not in SPEECH_VERBS or verb.pos_ not in {"VERB", "AUX"}:
+                if verb.lemma_.lower() not in speech_verbs() or verb.pos_ not in {"VERB", "AUX"}:
                     continue
                 clauses = [c for c in verb.children if c.dep_ == "ccomp"]
                 if not clauses:
@@ -500,16 +480,6 @@ def _continue_definite_roles(found: list[FoundQuote], entities: EntityIndex) -> 
     return found
 
 
-# A nationality in a role ("the American diplomat") must match the person's recorded roles.
-_NATIONALITY_FORMS = {
-    "american": ("american", "us", "u s", "united states"),
-    "us": ("american", "us", "u s", "united states"),
-    "chinese": ("chinese", "china"),
-    "russian": ("russian", "russia"),
-    "british": ("british", "uk", "britain"),
-}
-
-
 def _qualifiers_agree(phrase: str, speaker: Speaker, entities: EntityIndex) -> bool:
     """ "the Chinese expert" may continue a speaker only if nothing in the phrase contradicts what
     the articles say of them: capitalised qualifiers must appear in the person's roles."""
@@ -520,7 +490,8 @@ def _qualifiers_agree(phrase: str, speaker: Speaker, entities: EntityIndex) -> b
     if speaker.entity_id is None:
         return False
     roles = " " + " ".join(fold(r.text) for r in entities.by_id(speaker.entity_id).roles) + " "
-    return all(any(f" {form} " in roles for form in _NATIONALITY_FORMS.get(q, (q,))) for q in qualifiers)
+    # A nationality ("the American diplomat") matches any name of its country in the roles.
+    return all(any(f" {form} " in roles for form in country_names(q)) for q in qualifiers)
 
 
 def _definite_role(phrase: str) -> bool:
@@ -624,7 +595,8 @@ def quote_id(article_id: str, start: int, end: int) -> str:
 
 
 def extract_quotes(annotated: Sequence[AnnotatedArticle], entities: EntityIndex) -> list[Quote]:
-    """Direct and reported quotes of every article, with speakers, in text order, then grouped."""
+    """Direct and reported quotes of every article, with speakers, in text order (which quotes of
+    several articles are one statement is for comparison: ``compare.quote_groups``)."""
     quotes: list[Quote] = []
     for article in annotated:
         direct = direct_quote_ranges(article.text)
@@ -664,87 +636,4 @@ def extract_quotes(annotated: Sequence[AnnotatedArticle], entities: EntityIndex)
                     cue=q.cue,
                 )
             )
-    return group_quotes(quotes, _content_lemmas(annotated, quotes))
-
-
-def _content_lemmas(
-    annotated: Sequence[AnnotatedArticle], quotes: Sequence[Quote]
-) -> dict[str, frozenset[str]]:
-    """Each quote's content words as lemmas, from the parses already made."""
-    by_id = {a.id: a for a in annotated}
-    lemmas: dict[str, frozenset[str]] = {}
-    for quote in quotes:
-        tokens = by_id[quote.article_id].tokens_in(quote.start, quote.end)
-        lemmas[quote.id] = content_lemmas(t for _, t in tokens)
-    return lemmas
-
-
-def _speaker_key(quote: Quote) -> str | None:
-    if quote.speaker is None:
-        return None
-    return quote.speaker.entity_id or "role:" + fold(quote.speaker.name)
-
-
-def same_statement(
-    a: Quote,
-    b: Quote,
-    words_a: frozenset[str],
-    words_b: frozenset[str],
-    keys: tuple[str | None, str | None] | None = None,
-) -> bool:
-    """Two articles quoting one statement, possibly in other words or another translation.
-    ``keys`` are the two speakers' keys when the caller has them already."""
-    key_a, key_b = keys if keys is not None else (_speaker_key(a), _speaker_key(b))
-    shared = len(words_a & words_b)
-    if shared < MIN_SHARED_WORDS:
-        return False
-    overlap = shared / min(len(words_a), len(words_b))
-    if key_a and key_b and key_a != key_b:
-        # The same long wording credited to different speakers (the statement's issuer vs its
-        # spokesman, or a misattribution the comparison stage will show) is still one statement.
-        return shared >= SAME_WORDING_MIN_SHARED and overlap >= SAME_STATEMENT_WITHOUT_SPEAKER
-    threshold = SAME_STATEMENT_WITH_SPEAKER if key_a and key_b else SAME_STATEMENT_WITHOUT_SPEAKER
-    return overlap >= threshold
-
-
-def _plain_words(text: str) -> frozenset[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    return frozenset(w for w in re.findall(r"[a-z]+", fold(text)) if w not in STOP_WORDS)
-
-
-def group_quotes(quotes: list[Quote], words: dict[str, frozenset[str]] | None = None) -> list[Quote]:
-    """Give quotes of one statement in two or more articles a shared ``group_id``. ``words`` are
-    each quote's content lemmas; without them, lower-cased words minus stop words are used."""
-    words = words if words is not None else {q.id: _plain_words(q.text) for q in quotes}
-    keys = [_speaker_key(q) for q in quotes]
-    parent = list(range(len(quotes)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, a in enumerate(quotes):
-        for j in range(i + 1, len(quotes)):
-            b = quotes[j]
-            if (
-                a.article_id != b.article_id
-                and root(i) != root(j)
-                and same_statement(a, b, words[a.id], words[b.id], (keys[i], keys[j]))
-            ):
-                parent[root(j)] = root(i)
-    members: dict[int, list[int]] = {}
-    for i in range(len(quotes)):
-        members.setdefault(root(i), []).append(i)
-    result = list(quotes)
-    for group in members.values():
-        if len({quotes[i].article_id for i in group}) < 2:
-            continue
-        group_id = (
-            "g" + hashlib.sha256("|".join(sorted(quotes[i].id for i in group)).encode()).hexdigest()[:10]
-        )
-        for i in group:
-            result[i] = quotes[i].model_copy(update={"group_id": group_id})
-    return result
+    return quotes

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from newsprism.model import Brief, article_labels
+from newsprism.perspectives import TONE_CAVEAT
 
 Spec = dict[str, Any]
 
@@ -28,7 +29,6 @@ MAX_TONE_ACTORS = 15
 MAX_TOPIC_COLOURS = 10
 BAR_STEP = 28  # pixels per outlet in the bar charts
 
-TONE_CAVEAT = "Lexicon tone (VADER) of sentences mentioning each actor: a rough signal, not a judgement."
 
 _FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Liberation Sans", "DejaVu Sans", sans-serif'
 _CONFIG: Spec = {

@@ -18,7 +18,9 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from newsprism.errors import NewsprismError
-from newsprism.serve.app import Settings, allowed_hosts, create_app
+from newsprism.parts import Parts
+from newsprism.serve.app import allowed_hosts, create_app
+from newsprism.serve.deps import Settings
 
 if TYPE_CHECKING:
     from newsprism.store.database import Store
@@ -62,14 +64,13 @@ def check_exposure(host: str, token: str | None) -> None:
 def run_worker(
     db_url: str | None,
     allow_private_urls: bool,
-    judge_name: str | None,
+    parts: Parts,
     stop: Any,
     worker_id: str | None = None,
     parent_pid: int | None = None,
 ) -> None:
     """A worker process's main: claim and process jobs until ``stop`` is set, the parent process
     is gone, or SIGTERM/SIGINT arrives (the job in progress is then handed back)."""
-    from newsprism.compare.nli import load_judge
     from newsprism.serve.worker import Worker
     from newsprism.store.database import open_store
 
@@ -80,7 +81,7 @@ def run_worker(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(process)d: %(message)s")
     store = open_store(db_url)
     try:
-        worker = Worker(store, allow_private_urls=allow_private_urls, judge=load_judge(judge_name))
+        worker = Worker(store, allow_private_urls=allow_private_urls, parts=parts)
         if worker_id:
             worker.worker_id = worker_id
         worker.run(stop, parent_pid=parent_pid)
@@ -101,13 +102,13 @@ class WorkerPool:
         self,
         settings: Settings,
         count: int,
-        judge_name: str | None,
+        parts: Parts | None = None,
         job_time_limit: timedelta = DEFAULT_JOB_TIME_LIMIT,
     ) -> None:
         from newsprism.serve.worker import new_worker_id
 
         self.settings = settings
-        self.judge_name = judge_name
+        self.parts = parts or Parts.default()
         self.job_time_limit = job_time_limit
         self.context = multiprocessing.get_context("spawn")
         self.stop = self.context.Event()
@@ -122,7 +123,7 @@ class WorkerPool:
             args=(
                 self.settings.db_url,
                 self.settings.allow_private_urls,
-                self.judge_name,
+                self.parts,
                 self.stop,
                 worker_id,
                 os.getpid(),
@@ -239,7 +240,7 @@ def run_server(
     host: str,
     port: int,
     workers: int = 1,
-    judge_name: str | None = None,
+    parts: Parts | None = None,
     job_time_limit: timedelta = DEFAULT_JOB_TIME_LIMIT,
 ) -> None:
     import uvicorn
@@ -248,7 +249,7 @@ def run_server(
 
     check_exposure(host, settings.token)
     open_store(settings.db_url).close()  # migrate (and check) once, before workers and server race to
-    pool = WorkerPool(settings, workers, judge_name, job_time_limit)
+    pool = WorkerPool(settings, workers, parts, job_time_limit)
     _exit_on_sigterm()
     pool.start()
     try:
@@ -266,7 +267,7 @@ def run_server(
 def run_workers(
     db_url: str | None,
     allow_private_urls: bool,
-    judge_name: str | None,
+    parts: Parts | None = None,
     *,
     count: int = 1,
     job_time_limit: timedelta = DEFAULT_JOB_TIME_LIMIT,
@@ -277,7 +278,7 @@ def run_workers(
 
     open_store(db_url).close()
     pool = WorkerPool(
-        Settings(db_url=db_url, allow_private_urls=allow_private_urls), count, judge_name, job_time_limit
+        Settings(db_url=db_url, allow_private_urls=allow_private_urls), count, parts, job_time_limit
     )
     _exit_on_sigterm()
     pool.start()

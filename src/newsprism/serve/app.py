@@ -11,16 +11,14 @@ trace.
 from __future__ import annotations
 
 import logging
-import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -29,45 +27,18 @@ from newsprism import __version__
 from newsprism.errors import InputError
 from newsprism.model import Article
 from newsprism.read.fetch import check_host_allowed
+from newsprism.serve.deps import Settings, as_utc, get_settings, get_store, require_token
+from newsprism.serve.errors import error_code, error_response
+from newsprism.serve.pages import error_page
+from newsprism.serve.pages import router as pages
 from newsprism.store import queue
 from newsprism.store.database import Store, open_store
 
 log = logging.getLogger("newsprism.serve")
 
-# 10 MiB per request: a batch of a few hundred full articles. Larger batches: several requests.
-DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 MAX_RECORDS_PER_REQUEST = 1000
 MAX_TEXT_CHARACTERS = 2_000_000
 MAX_PAGE = 200
-
-STATUS_CODES = {
-    400: "bad_request",
-    401: "unauthorized",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    406: "not_acceptable",
-    409: "conflict",
-    413: "too_large",
-    415: "unsupported_media_type",
-    422: "invalid_request",
-    429: "too_many_requests",
-    500: "internal",
-    503: "unavailable",
-}
-
-
-@dataclass(frozen=True)
-class Settings:
-    db_url: str | None = None
-    token: str | None = None  # writes need "Authorization: Bearer <token>" when set
-    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
-    allow_private_urls: bool = False  # URL records may point at private/loopback hosts
-    # Host names requests may be addressed to (None: any). Without a token, a page elsewhere
-    # could point a name it controls at 127.0.0.1 and write through the victim's browser (DNS
-    # rebinding): ``newsprism serve`` then answers only to this machine's own names.
-    allowed_hosts: frozenset[str] | None = None
-    extra_hosts: tuple[str, ...] = ()  # --allow-host: names a reverse proxy forwards under
 
 
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -157,15 +128,10 @@ class ErrorResponse(BaseModel):
 
 
 def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    return {status: {"model": ErrorResponse, "description": STATUS_CODES[status]} for status in statuses}
+    return {status: {"model": ErrorResponse, "description": error_code(status)} for status in statuses}
 
 
 # --------------------------------------------------------------------------- errors
-
-
-def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    code = STATUS_CODES.get(status, "error")
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
 
 
 def _wants_page(request: Request) -> bool:
@@ -174,10 +140,8 @@ def _wants_page(request: Request) -> bool:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    message = exc.detail if isinstance(exc.detail, str) else STATUS_CODES.get(exc.status_code, "error")
+    message = exc.detail if isinstance(exc.detail, str) else error_code(exc.status_code)
     if _wants_page(request):
-        from newsprism.serve.pages import error_page
-
         return error_page(request, exc.status_code, message)
     return error_response(exc.status_code, message, getattr(exc, "headers", None))
 
@@ -209,8 +173,6 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     message = _validation_message(exc)
     if _wants_page(request):
-        from newsprism.serve.pages import error_page
-
         return error_page(request, 422, message)
     return error_response(422, message)
 
@@ -218,8 +180,6 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
 async def _internal_error(request: Request, exc: Exception) -> Response:
     log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
     if _wants_page(request):
-        from newsprism.serve.pages import error_page
-
         return error_page(request, 500, "Something went wrong on the server; it has been logged.")
     return error_response(500, "internal error; the server log has the details")
 
@@ -327,34 +287,6 @@ class SecurityHeaders:
 
 
 # --------------------------------------------------------------------------- the application
-
-
-def get_store(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
-
-
-def get_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-def require_token(request: Request) -> None:
-    """Writes need the configured bearer token (compared in constant time)."""
-    expected = get_settings(request).token
-    if not expected:
-        return
-    scheme, _, given = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not secrets.compare_digest(given.strip().encode(), expected.encode()):
-        raise HTTPException(401, "a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"})
-
-
-def as_utc(moment: datetime | None) -> datetime | None:
-    """Times come back naive from SQLite; they were stored in UTC."""
-    if moment is None:
-        return None
-    # PostgreSQL answers in the session's time zone; SQLite gives naive UTC.
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _story_summary(story: Any) -> StorySummary:
@@ -510,8 +442,6 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         if found is None:
             raise HTTPException(404, f"no article {article_id}")
         return found
-
-    from newsprism.serve.pages import router as pages
 
     app.include_router(pages)
     return app

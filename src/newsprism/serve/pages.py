@@ -34,7 +34,8 @@ from starlette.exceptions import HTTPException
 from newsprism import __version__
 from newsprism.model import Article, article_heading
 from newsprism.render.html import VEGA_SCRIPTS, brief_context, vega_script
-from newsprism.serve.app import as_utc, get_store
+from newsprism.serve.deps import as_utc, get_store
+from newsprism.serve.errors import error_title
 from newsprism.store import queue
 from newsprism.store.assignments import assigned_story
 from newsprism.store.database import Store
@@ -357,23 +358,9 @@ def _changes(before: str, after: str) -> list[tuple[str, str]]:
     return changed[:MAX_CHANGED_LINES]
 
 
-ERROR_TITLES = {
-    400: "Bad request",
-    401: "Not allowed",
-    403: "Forbidden",
-    404: "Not found",
-    405: "Method not allowed",
-    413: "Too large",
-    422: "Invalid request",
-    429: "Too many requests",
-    500: "Server error",
-    503: "Unavailable",
-}
-
-
 def error_page(request: Request, status: int, message: str) -> HTMLResponse:
     """An error as a page (the API answers JSON instead): the status, its message, a way home."""
-    title = ERROR_TITLES.get(status, "Error")
+    title = error_title(status)
     try:
         return render_page(
             "error.html.j2", {"status": status, "title": title, "message": message}, status=status

@@ -26,10 +26,10 @@ from typing import Any
 import numpy as np
 
 from newsprism.clean import clean_document
-from newsprism.compare.nli import ContradictionJudge
 from newsprism.errors import InputError, NewsprismError
 from newsprism.meta import OutletDirectory, default_directory
-from newsprism.model import Article, RawDocument
+from newsprism.model import Article, RawDocument, Story
+from newsprism.parts import Parts
 from newsprism.read import ReadOptions, read_inputs
 from newsprism.read.fetch import check_host_allowed
 from newsprism.read.jsonl import record_to_document
@@ -43,7 +43,7 @@ from newsprism.store.assignments import (
     story_articles,
 )
 from newsprism.store.database import Store
-from newsprism.stories import StoryStream, dense_vectors, find_copies
+from newsprism.stories import StoryStream, dense_vectors, with_copies
 
 log = logging.getLogger("newsprism.worker")
 
@@ -86,7 +86,7 @@ class Worker:
     store: Store
     worker_id: str = field(default_factory=new_worker_id)
     allow_private_urls: bool = False
-    judge: ContradictionJudge | None = None
+    parts: Parts = field(default_factory=Parts.default)
     stream: StoryStream = field(default_factory=StoryStream)
     directory: OutletDirectory = field(default_factory=default_directory)
     _seen_seq: int = 0
@@ -239,7 +239,7 @@ class Worker:
         new = [a for a in articles if a.id not in placed]
         if not new:
             return placed
-        vectors = dense_vectors(new)  # the slow part, outside the lease
+        vectors = dense_vectors(new, self.parts.get_embedder())  # the slow part, outside the lease
         self._catch_up()  # most of it outside the lease too; what others add meanwhile, inside
         with queue.lease(self.store, queue.STORIES_LEASE, self.worker_id):
             try:
@@ -280,7 +280,7 @@ class Worker:
     # ------------------------------------------------------------------ briefs
 
     def _brief(self, job: queue.Job) -> dict[str, Any]:
-        from newsprism.pipeline import analyze_story
+        from newsprism.analysis import analyze_story
 
         story_id = job.story_id
         if story_id is None:
@@ -288,9 +288,6 @@ class Worker:
         articles = story_articles(self.store, story_id)
         if not articles:
             raise NewsprismError(f"story {story_id}: no articles placed in it")
-        copies = find_copies(articles)
-        marked = [a.model_copy(update={"copy_of": copies.get(a.id)}) for a in articles]
-        brief = analyze_story(marked, judge=self.judge)
-        brief = brief.model_copy(update={"story": brief.story.model_copy(update={"id": story_id})})
-        stored = self.store.save_story(brief, copies, keep_larger=True)
+        brief = analyze_story(Story(id=story_id, articles=with_copies(articles)), self.parts)
+        stored = self.store.save_story(brief, keep_larger=True)
         return {"story_id": story_id, "articles": len(articles), "stored": stored}

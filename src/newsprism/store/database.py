@@ -23,13 +23,14 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from pydantic import Field
 from sqlalchemy import Engine, Select, create_engine, delete, event, func, or_, select, text
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from newsprism.clean import canonical_url
 from newsprism.errors import StoreError
-from newsprism.model import Article, Brief
+from newsprism.model import Article, Brief, StoryInfo
 from newsprism.render.json import brief_to_json
 from newsprism.store.tables import ArticleRow, ArticleVersionRow, StoryArticleRow, StoryRow
 
@@ -83,17 +84,13 @@ class ArticleVersion:
     replaced_at: datetime | None
 
 
-@dataclass(frozen=True)
-class StoredStory:
-    """A stored story as lists show it; ``Store.get_story`` gives its whole brief."""
+class StoredStory(StoryInfo):
+    """A stored story as lists show it: the model's ``StoryInfo`` and what its database row adds
+    (when its brief was last stored, which of its articles reprint another). ``Store.get_story``
+    gives its whole brief."""
 
-    id: str
-    title: str | None
-    article_ids: list[str]
-    first_published: str | None
-    last_published: str | None
     updated_at: datetime
-    copies: dict[str, str] = field(default_factory=dict)  # article id → id of the article it reprints
+    copies: dict[str, str] = Field(default_factory=dict)  # article id → id of the article it reprints
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -1,0 +1,217 @@
+"""What every conflict detector shares: the story it looks at (``ConflictContext``), the pairs of
+units it compares, how it states a finding (``Scored``), and the registry it joins.
+
+A detector is one function, ``detect(context, pair) -> list[Scored]``, registered by kind with
+``@detector(kind, scope=...)`` in a module of this package: ``scope="pair"`` detectors are called
+for each pair of units of one claim from different articles (``pair`` is that pair), and
+``scope="story"`` ones once per story (``pair`` is None), after the pair detectors, seeing what
+those found in ``context.found``. Adding a detector is adding a module here.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TypeVar
+
+from newsprism.compare.align import Alignment
+from newsprism.compare.claims import Unit
+from newsprism.compare.nli import ContradictionJudge
+from newsprism.lexicon import fold
+from newsprism.model import Article, Conflict, ConflictKind, ConflictSide, Quote, Span, article_labels
+from newsprism.nlp.entities import EntityIndex
+
+MIN_CONFIDENCE = 0.5
+# Bounds that keep a story of thousands of articles from turning into millions of conflicts (one
+# claim can hold a unit from every article): the pairwise tests of one claim, quote group or
+# person look at identical wordings once and at most MAX_COMPARED_PER_GROUP of them (the first
+# in article order), ~800 pairs, so their cost grows with the story, not with its square; and a
+# brief shows at most MAX_CONFLICTS_PER_CLAIM per claim and MAX_CONFLICTS_PER_STORY in all, the
+# surest first, saying how many it left out. Stories of ordinary size never reach them (the
+# labelled stories have at most 7 conflicts, at most 4 in one claim).
+MAX_COMPARED_PER_GROUP = 40
+
+# A story-wide conflict (who holds an office, how a name is spelled) quotes at most this many
+# passages per value and names at most MAX_NAMED_OUTLETS outlets ("… and 1,204 others").
+MAX_SIDES_PER_VALUE = 5
+MAX_NAMED_OUTLETS = 8
+
+
+@dataclass
+class Scored:
+    conflict: Conflict
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two units of one claim, from different articles, and the cosine of their embeddings."""
+
+    claim_id: str
+    a: Unit
+    b: Unit
+    similarity: float
+
+
+@dataclass(frozen=True)
+class Title:
+    """A title written next to a person's name: "referee" of "referee Sam Williams"."""
+
+    span: Span
+    office: str
+    country: str
+    entity_id: str
+    name: str
+
+
+# Words that put a title in another time ("former foreign minister", "the new mayor").
+OTHER_TIME = frozenset(
+    "former ex then late new incoming outgoing acting interim previous past future".split()
+)
+
+
+@dataclass
+class ConflictContext:
+    """One story as the detectors see it."""
+
+    alignment: Alignment
+    articles: Sequence[Article]
+    quotes: Sequence[Quote]
+    entities: EntityIndex | None
+    judge: ContradictionJudge | None
+    found: list[Scored] = field(default_factory=list)  # what earlier detectors found
+
+    @cached_property
+    def outlets(self) -> dict[str, str]:
+        return article_labels(self.articles)
+
+    @cached_property
+    def titles(self) -> dict[str, list[Title]]:
+        """Per article, the titles written next to people's names (none without entities)."""
+        return _titles_by_article(self.entities) if self.entities is not None else {}
+
+    @cached_property
+    def claim_at(self) -> _ClaimsByOffset:
+        return _ClaimsByOffset(self.alignment)
+
+    def pairs(self) -> Iterator[Pair]:
+        """Every pair of units of one claim from different articles, claim by claim (in a large
+        claim, only among the units ``compared`` keeps)."""
+        for claim in self.alignment.claims:
+            units = compared(self.alignment.units_of[claim.id], lambda u: u.text)
+            for i, a in enumerate(units):
+                for b in units[i + 1 :]:
+                    if a.article_id != b.article_id:
+                        yield Pair(claim.id, a, b, self.alignment.cosine(a.id, b.id))
+
+
+Scope = str  # "pair" | "story"
+Detect = Callable[[ConflictContext, Pair | None], list[Scored]]
+
+
+@dataclass(frozen=True)
+class Detector:
+    kind: ConflictKind
+    scope: Scope
+    order: int  # detectors of one scope run in this order
+    detect: Detect
+
+
+REGISTRY: list[Detector] = []
+
+
+def detector(kind: ConflictKind, *, scope: Scope, order: int) -> Callable[[Detect], Detect]:
+    """Register a detector of conflicts of ``kind``."""
+    if scope not in ("pair", "story"):
+        raise ValueError(f"scope must be pair or story, not {scope!r}")
+
+    def register(function: Detect) -> Detect:
+        REGISTRY.append(Detector(kind, scope, order, function))
+        REGISTRY.sort(key=lambda d: (d.scope != "pair", d.order))
+        return function
+
+    return register
+
+
+Item = TypeVar("Item")
+
+
+def compared(items: Sequence[Item], wording: Callable[[Item], str]) -> Sequence[Item]:
+    """The members of one group that its pairwise tests look at: all of them in a group of
+    ordinary size; in a larger one, one per wording and at most MAX_COMPARED_PER_GROUP, in the
+    given order."""
+    if len(items) <= MAX_COMPARED_PER_GROUP:
+        return items
+    seen: set[str] = set()
+    kept: list[Item] = []
+    for item in items:
+        text = wording(item)
+        if text in seen:
+            continue
+        seen.add(text)
+        kept.append(item)
+        if len(kept) == MAX_COMPARED_PER_GROUP:
+            break
+    return kept
+
+
+def scored(
+    kind: ConflictKind, description: str, sides: list[ConflictSide], claim_ids: list[str], confidence: float
+) -> Scored:
+    conflict = Conflict(
+        id=_conflict_id(kind, sides), kind=kind, description=description, sides=sides, claim_ids=claim_ids
+    )
+    return Scored(conflict, confidence)
+
+
+def _conflict_id(kind: str, sides: Sequence[ConflictSide]) -> str:
+    key = kind + "|" + "|".join(sorted(f"{s.article_id}:{s.start}:{s.end}" for s in sides))
+    return "x" + hashlib.sha256(key.encode()).hexdigest()[:10]
+
+
+def side(span_article: str, start: int, end: int, text: str, value: str) -> ConflictSide:
+    return ConflictSide(article_id=span_article, start=start, end=end, text=text, value=value)
+
+
+def listing(names: Sequence[str]) -> str:
+    if len(names) > MAX_NAMED_OUTLETS:
+        rest = len(names) - MAX_NAMED_OUTLETS + 1
+        return ", ".join(names[: MAX_NAMED_OUTLETS - 1]) + f" and {rest:,} others"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+class _ClaimsByOffset:
+    """The claim whose unit holds an offset of an article, by bisection over each article's units."""
+
+    def __init__(self, alignment: Alignment) -> None:
+        per_article: dict[str, list[tuple[int, int, str]]] = {}
+        for claim in alignment.claims:
+            for unit in alignment.units_of[claim.id]:
+                per_article.setdefault(unit.article_id, []).append((unit.start, unit.end, claim.id))
+        self._units = {a: sorted(units) for a, units in per_article.items()}
+        self._starts = {a: [s for s, _, _ in units] for a, units in self._units.items()}
+
+    def __call__(self, article_id: str, offset: int) -> str | None:
+        units = self._units.get(article_id, [])
+        i = bisect.bisect_right(self._starts.get(article_id, []), offset) - 1
+        # Units of one article do not overlap, so only the last one starting at or before counts.
+        return units[i][2] if i >= 0 and offset < units[i][1] else None
+
+
+def _titles_by_article(entities: EntityIndex) -> dict[str, list[Title]]:
+    from newsprism.lexicon import country_key
+
+    found: dict[str, list[Title]] = {}
+    for entity in entities.entities:
+        if entity.type != "PERSON":
+            continue
+        for role in entity.roles:
+            if not role.office or OTHER_TIME & set(fold(role.text).split()):
+                continue
+            for span in role.support:
+                title = Title(span, role.office, country_key(role.country), entity.id, entity.name)
+                found.setdefault(span.article_id, []).append(title)
+    return found

@@ -1,0 +1,105 @@
+"""Word lists and word tests every stage shares, each in one place, backed by files in ``data/``.
+
+Language-specific lists live in ``data/<language>/`` (only English so far: ``roles.txt``,
+``speech-verbs.txt``); ``data/countries.tsv`` names countries, their adjectives and the capitals
+and institutions that stand for their governments. Stages ask here rather than keeping copies, so
+a language or a country is added by adding a file or a row.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+# Languages the English-only parts (glue repair, the spaCy model, VADER tone) read. An article of
+# unknown language is tried: short texts often go undetected, and most of them are English.
+ENGLISH = "en"
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def reads_as_english(language: str | None) -> bool:
+    """Whether English-only parts should read a text of this language (None: undetected)."""
+    return language in (None, ENGLISH)
+
+
+def fold(text: str) -> str:
+    """Case-, accent- and punctuation-insensitive form of a name: "U.S." → "us", "Zoë" → "zoe"."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.replace("’", "'").casefold()
+    text = re.sub(r"(?<=\b\w)\.(?=\w\.)|(?<=\b\w\.\w)\.", "", text)  # u.s. → us, u.k. → uk
+    text = re.sub(r"[^\w\s'-]", " ", text)
+    return " ".join(text.split())
+
+
+def _word_list(language: str, name: str) -> frozenset[str]:
+    path = resources.files("newsprism.data").joinpath(language).joinpath(name)
+    return frozenset(
+        line.strip()
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    )
+
+
+@cache
+def role_words(language: str = ENGLISH) -> frozenset[str]:
+    """Title and role words ("minister", "spokesman"): a phrase by a name is a role when it has one."""
+    return _word_list(language, "roles.txt")
+
+
+@cache
+def speech_verbs(language: str = ENGLISH) -> frozenset[str]:
+    """Lemmas of verbs that report speech ("say", "warn", "tweet")."""
+    return _word_list(language, "speech-verbs.txt")
+
+
+@dataclass(frozen=True)
+class Country:
+    key: str  # "us"
+    label: str  # "US", as in "US official"
+    names: tuple[str, ...]  # folded: "us", "american", "united states"
+    metonyms: tuple[str, ...]  # folded: "washington", "white house"
+
+
+@cache
+def countries() -> tuple[Country, ...]:
+    text = resources.files("newsprism.data").joinpath("countries.tsv").read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return tuple(
+        Country(
+            key, label, tuple(n for n in names.split("|") if n), tuple(m for m in metonyms.split("|") if m)
+        )
+        for key, label, names, metonyms in rows[1:]
+    )
+
+
+@cache
+def _country_by_name() -> dict[str, Country]:
+    return {name: country for country in countries() for name in country.names}
+
+
+def country_key(words: str | None) -> str:
+    """The country a nationality or country name denotes ("American", "U.S." → "us"); other words
+    are returned folded, without a possessive, so that two of them compare as written."""
+    folded = fold(words or "").strip()
+    found = _country_by_name().get(folded)
+    return found.key if found else folded.removesuffix("'s")
+
+
+def country_names(word: str) -> tuple[str, ...]:
+    """Every folded name of the country ``word`` names ("american" → "us", "united states", …);
+    the word itself when it names none."""
+    found = _country_by_name().get(fold(word))
+    return found.names if found else (fold(word),)
+
+
+@cache
+def country_references() -> tuple[tuple[str, str], ...]:
+    """(folded phrase, label) for every name and metonym of every country: what an affiliation
+    ("Chinese official", "Kremlin officials") is read from."""
+    return tuple(
+        (phrase, country.label) for country in countries() for phrase in (*country.names, *country.metonyms)
+    )

@@ -1,0 +1,159 @@
+"""The swappable parts of the pipeline — embedder, contradiction judge, story and topic
+clusterers, annotators per language — chosen by name, passed in from the top, and resolved once
+per process.
+
+``Parts`` holds only names, so it is frozen and pickles as it is: the CLI, the engine (each Ray
+worker) and the service's workers pass the same ``Parts`` on, and each process loads each model
+the first time a stage asks for it. A part is registered under a name (``register``), the way a
+plug-in adds one; asking for an unknown name fails when ``Parts`` is built, naming the choices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields, replace
+from functools import cache
+from typing import TYPE_CHECKING, Any, cast
+
+from newsprism.errors import NewsprismError
+
+if TYPE_CHECKING:
+    from newsprism.compare.nli import ContradictionJudge
+    from newsprism.embed import Embedder
+    from newsprism.nlp.annotate import Annotator
+    from newsprism.perspectives import TopicClusterer
+    from newsprism.stories import StoryClusterer
+
+# kind → name → a function that builds the part (called once per process and name).
+_FACTORIES: dict[str, dict[str, Callable[[], Any]]] = {
+    "embedder": {},
+    "judge": {},
+    "story_clusterer": {},
+    "topic_clusterer": {},
+    "annotator": {},
+}
+NO_JUDGE = "none"
+
+
+def register(kind: str, name: str, factory: Callable[[], Any]) -> None:
+    """Make ``factory()`` available as the part ``name`` of ``kind`` (embedder, judge,
+    story_clusterer, topic_clusterer, annotator)."""
+    if kind not in _FACTORIES:
+        raise NewsprismError(f"unknown kind of part {kind!r}; kinds: {', '.join(_FACTORIES)}")
+    _FACTORIES[kind][name] = factory
+
+
+def _register_builtins() -> None:
+    from newsprism.compare.nli import AegisNli, NoContradictions
+    from newsprism.embed import HashedWords, MiniLMOnnx
+    from newsprism.nlp.annotate import SpacyEnglish
+    from newsprism.perspectives import KMeansTopics
+    from newsprism.stories import AverageLinkage
+
+    for kind, name, factory in (
+        ("embedder", "minilm", MiniLMOnnx),
+        ("embedder", "hashed-words", HashedWords),
+        ("judge", NO_JUDGE, lambda: None),
+        ("judge", "aegis", AegisNli),
+        ("judge", "pass-through", NoContradictions),
+        ("story_clusterer", "average-linkage", AverageLinkage),
+        ("topic_clusterer", "k-means", KMeansTopics),
+        ("annotator", "spacy-en", SpacyEnglish),
+    ):
+        _FACTORIES[kind].setdefault(name, factory)
+
+
+def known(kind: str) -> list[str]:
+    _register_builtins()
+    return sorted(_FACTORIES[kind])
+
+
+@cache
+def _instance(kind: str, name: str) -> Any:
+    """The part, built once per process."""
+    _register_builtins()
+    return _FACTORIES[kind][name]()
+
+
+@dataclass(frozen=True)
+class Parts:
+    """Which part of each kind the pipeline uses. None: none (a stage that needs it refuses to
+    be built, naming it). ``annotators``: (language, annotator) pairs; "en" also serves
+    articles of unknown language."""
+
+    embedder: str | None = "minilm"
+    judge: str = NO_JUDGE
+    story_clusterer: str | None = "average-linkage"
+    topic_clusterer: str | None = "k-means"
+    annotators: tuple[tuple[str, str], ...] = (("en", "spacy-en"),)
+
+    def __post_init__(self) -> None:
+        for kind, name in (
+            ("embedder", self.embedder),
+            ("judge", self.judge),
+            ("story_clusterer", self.story_clusterer),
+            ("topic_clusterer", self.topic_clusterer),
+            *(("annotator", annotator) for _, annotator in self.annotators),
+        ):
+            if name is not None and name not in known(kind):
+                raise NewsprismError(
+                    f"unknown {kind.replace('_', ' ')} {name!r}; known: {', '.join(known(kind))}"
+                )
+
+    @classmethod
+    def default(cls) -> Parts:
+        return cls()
+
+    @classmethod
+    def from_names(cls, names: Mapping[str, str | None] | None = None, **more: str | None) -> Parts:
+        """Parts from names as a user gives them (``--embedder``, ``--nli``, a config's keys);
+        None or a missing key keeps the default."""
+        chosen = {**(names or {}), **more}
+        if "nli" in chosen:
+            chosen["judge"] = chosen.pop("nli")
+        allowed = {f.name for f in fields(cls)} - {"annotators"}
+        unknown = sorted(set(chosen) - allowed)
+        if unknown:
+            raise NewsprismError(f"unknown part {unknown[0]!r}; parts: {', '.join(sorted(allowed))}")
+        given = {
+            key: value.strip().lower() for key, value in chosen.items() if value is not None and value.strip()
+        }
+        return replace(cls(), **cast(dict[str, Any], given))
+
+    def has(self, kind: str) -> bool:
+        if kind == "annotators":
+            return bool(self.annotators)
+        return getattr(self, kind) is not None
+
+    def get_embedder(self) -> Embedder:
+        if self.embedder is None:
+            raise NewsprismError("no embedder among the parts")
+        embedder: Embedder = _instance("embedder", self.embedder)
+        return embedder
+
+    def get_judge(self) -> ContradictionJudge | None:
+        judge: ContradictionJudge | None = _instance("judge", self.judge)
+        return judge
+
+    def get_story_clusterer(self) -> StoryClusterer:
+        if self.story_clusterer is None:
+            raise NewsprismError("no story clusterer among the parts")
+        clusterer: StoryClusterer = _instance("story_clusterer", self.story_clusterer)
+        return clusterer
+
+    def get_topic_clusterer(self) -> TopicClusterer:
+        if self.topic_clusterer is None:
+            raise NewsprismError("no topic clusterer among the parts")
+        clusterer: TopicClusterer = _instance("topic_clusterer", self.topic_clusterer)
+        return clusterer
+
+    def annotator_for(self, language: str | None) -> Annotator | None:
+        """The annotator of a language (English's for an undetected one), or None."""
+        from newsprism.lexicon import ENGLISH, reads_as_english
+
+        key = ENGLISH if reads_as_english(language) else language
+        for annotated_language, name in self.annotators:
+            if annotated_language == key:
+                annotator: Annotator = _instance("annotator", name)
+                return annotator
+        return None
