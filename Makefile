@@ -31,6 +31,7 @@ bench: setup
 	$(BIN)/python bench/language_eval.py
 	$(BIN)/python bench/annotate_speed.py --processes 2
 	$(BIN)/python bench/compare_eval.py
+	$(BIN)/python bench/conflicts_unseen.py --split eval --judged tests/data/compare/judged-eval.jsonl
 	$(BIN)/python bench/compare_speed.py
 	$(BIN)/python bench/summary_eval.py
 	$(BIN)/python bench/cluster_eval.py

@@ -85,3 +85,16 @@ def test_tense_of_the_governing_verb_decides_past_or_future() -> None:
     assert dates["Jan. 15"].value == "2025-01-15"
     assert dates["December"].value == "2023-12"
     assert "the last year" not in dates or dates["the last year"].value is None
+
+
+def test_an_infinitive_or_a_planned_progressive_points_ahead() -> None:
+    # 2024-11-12 is a Tuesday: "to air Thursday" is two days ahead, "decided to resign Thursday" past.
+    annotated = story(
+        "The network said the interview is set to air Thursday. The team is meeting on Friday. "
+        "The minister decided to resign Sunday.",
+        published="2024-11-12",
+    )
+    dates = {d.text: d for d in find_dates(annotated)}
+    assert dates["Thursday"].value == "2024-11-14"
+    assert dates["Friday"].value == "2024-11-15"
+    assert dates["Sunday"].value == "2024-11-10"

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from newsprism import __version__
+from newsprism.compare.detectors.restated import changes_value
+from newsprism.compare.restatement import is_negation_change, pieces, restatement
 from newsprism.model import (
     Article,
     Brief,
@@ -86,9 +88,15 @@ def summarize(
     for claim in chosen:
         unit = units[claim.id]
         assert unit is not None
+        # Cite only the articles whose sentence can state what the shown one does: not those
+        # that restate it with another figure, date, name or a negation (they are the other side).
+        backing = [u for u in alignment.units_of[claim.id] if u is unit or not differs_in_value(unit, u)]
         summary.append(
             SummarySentence(
-                text=unit.text, citations=claim.article_ids, claim_ids=[claim.id], support=claim.support
+                text=unit.text,
+                citations=list(dict.fromkeys(u.article_id for u in backing)),
+                claim_ids=[claim.id],
+                support=[u.span() for u in backing],
             )
         )
     return summary
@@ -137,13 +145,23 @@ def _least_loaded(
     analyzer = tone_analyzer()
     centre = alignment.claim_vector(claim_id)
 
-    def cost(unit: Unit) -> tuple[float, int]:
+    def cost(unit: Unit) -> tuple[int, float, int]:
+        # The wording most of the claim's sentences agree with on its values comes first.
+        disagreeing = sum(1 for other in units if other is not unit and differs_in_value(unit, other))
         typical = float(alignment.embeddings[alignment.row_of[unit.id]] @ centre)
         intensity = abs(float(analyzer.polarity_scores(unit.text)["compound"]))
         marked = len(unit.lemmas & loaded.get(unit.article_id, set()))
-        return intensity + 0.25 * marked - typical, len(unit.text)
+        return disagreeing, intensity + 0.25 * marked - typical, len(unit.text)
 
     return min(usable, key=cost)
+
+
+def differs_in_value(a: Unit, b: Unit) -> bool:
+    """One restates the other with a value changed (a figure, a date word, a name) or negated."""
+    found = restatement(pieces(a.text, a.start), pieces(b.text, b.start))
+    return found is not None and any(
+        changes_value(change) or is_negation_change(change) for change in found.changes
+    )
 
 
 def _reads_alone(unit: Unit) -> bool:
@@ -224,6 +242,7 @@ def build_brief(
         brief.claims = comparison.claims
         brief.conflicts = comparison.conflicts
         brief.limits = comparison.limits
+        brief.name_variants = comparison.name_variants
         order = {a.id: i for i, a in enumerate(ordered)}
         brief.perspectives = sorted(perspectives, key=lambda p: order[p.article_id])
         brief.summary = summarize(ordered, comparison, perspectives)

@@ -56,6 +56,46 @@ def speech_verbs(language: str = ENGLISH) -> frozenset[str]:
     return _word_list(language, "speech-verbs.txt")
 
 
+# Irregular forms of speech verbs a word test (not the parser) may meet.
+_IRREGULAR_SPEECH = {
+    "said": "say",
+    "says": "say",
+    "told": "tell",
+    "tells": "tell",
+    "spoke": "speak",
+    "wrote": "write",
+}
+
+
+def is_speech_verb(word: str, language: str = ENGLISH) -> bool:
+    """Whether a word, inflected or not, is a speech verb: "said", "testified", "adds"."""
+    verbs = speech_verbs(language)
+    word = word.lower()
+    stems = {word, _IRREGULAR_SPEECH.get(word, word), word[:-1], word[:-2], word[:-3] + "y"}
+    return bool(stems & verbs)
+
+
+@cache
+def honorifics(language: str = ENGLISH) -> frozenset[str]:
+    """Titles written before a name that are not part of it ("Mr", "Sgt", "Miss")."""
+    return _word_list(language, "honorifics.txt")
+
+
+def stop_words(language: str = ENGLISH) -> frozenset[str]:
+    """Function words of a language (spaCy's lists), lower case."""
+    return _stop_words(language)
+
+
+@cache
+def _stop_words(language: str) -> frozenset[str]:
+    from spacy.util import get_lang_class
+
+    try:
+        return frozenset(get_lang_class(language).Defaults.stop_words)
+    except (ImportError, KeyError):
+        return frozenset()
+
+
 @dataclass(frozen=True)
 class Country:
     key: str  # "us"

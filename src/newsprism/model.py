@@ -245,7 +245,20 @@ class Conflict(Model):
     description: str
     sides: list[ConflictSide]
     claim_ids: list[str]
-    confidence: float | None = Field(default=None, ge=0, le=1)  # extension: how sure the detector is
+    # extension: how often findings like this were judged right (calibrated; see README)
+    confidence: float | None = Field(default=None, ge=0, le=1)
+    # extension: what showed it is the same fact: "restatement" (one sentence restates the other),
+    # "claim" (two units of one aligned claim), "story" (a quote group, a story-wide office)
+    evidence: str | None = None
+
+
+class NameVariant(Model):
+    """Extension: one person's name spelled differently by different outlets (never a conflict)."""
+
+    entity_id: str
+    name: str
+    description: str
+    sides: list[ConflictSide]  # value: the spelling
 
 
 # --------------------------------------------------------------------------- perspectives and brief
@@ -436,6 +449,7 @@ class Brief(Model):
     dates: list[DateExpression] = Field(default_factory=list)  # extension: every date expression found
     highlights: list[Highlight] = Field(default_factory=list)  # extension: "only in X"
     limits: list[Limit] = Field(default_factory=list)  # extension: lists shown only in part
+    name_variants: list[NameVariant] = Field(default_factory=list)  # extension: names spelled differently
 
 
 class IndexEntry(StoryInfo):

@@ -6,13 +6,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from newsprism.compare.align import Alignment, align_claims, omitted_claims
+from newsprism.compare.align import Alignment, align_claims, omitted_claims, separate_denials
 from newsprism.compare.claims import Unit, split_units
 from newsprism.compare.conflicts import cap_conflicts, find_conflicts
+from newsprism.compare.detectors.base import REPORT_MIN_CONFIDENCE
+from newsprism.compare.name_variants import name_variants
 from newsprism.compare.nli import ContradictionJudge
 from newsprism.compare.quote_groups import group_quotes
 from newsprism.embed import Embedder
-from newsprism.model import Claim, Conflict, Limit, Quote, Story
+from newsprism.model import Claim, Conflict, Limit, NameVariant, Quote, Story, article_labels
 from newsprism.nlp import LanguageLayer
 
 __all__ = [
@@ -36,6 +38,7 @@ class Comparison:
     exclusive: dict[str, list[str]]  # article id → the claims only it reports
     omitted: dict[str, list[str]]  # article id → shared claims most others report and it does not
     limits: list[Limit]
+    name_variants: list[NameVariant]
 
 
 def compare_story(
@@ -43,6 +46,7 @@ def compare_story(
     language: LanguageLayer,
     embedder: Embedder,
     judge: ContradictionJudge | None = None,
+    min_confidence: float = REPORT_MIN_CONFIDENCE,
 ) -> Comparison:
     """Claims (shared and exclusive), quote groups, conflicts, and per article its exclusive and
     omitted claims."""
@@ -50,11 +54,25 @@ def compare_story(
     quotes = group_quotes(language.quotes, language.annotated)
     units = split_units(language.annotated, language.entities, quotes, language.dates)
     alignment = align_claims(units, embedder)
+    found = find_conflicts(alignment, articles, quotes, language.entities, judge)
+    strong = [c for c in found if (c.confidence or 0) >= min_confidence]
+    alignment = separate_denials(alignment, strong)  # only what the brief asserts reshapes claims
+    conflicts, limit = cap_conflicts(strong)
+    if len(strong) < len(found):
+        limit = Limit(
+            what="conflicts",
+            shown=len(conflicts),
+            found=len(found),
+            rule=(
+                f"only conflicts of confidence {min_confidence:.2f} or more (how often such findings "
+                "were judged right)" + (f"; then {limit.rule}" if limit is not None else "")
+            ),
+        )
     exclusive: dict[str, list[str]] = defaultdict(list)
     for claim in alignment.claims:
         if claim.status == "exclusive" and len(claim.article_ids) == 1:
             exclusive[claim.article_ids[0]].append(claim.id)
-    conflicts, limit = cap_conflicts(find_conflicts(alignment, articles, quotes, language.entities, judge))
+
     return Comparison(
         units=units,
         alignment=alignment,
@@ -64,4 +82,5 @@ def compare_story(
         exclusive={a.id: exclusive.get(a.id, []) for a in articles},
         omitted=omitted_claims(alignment.claims, [a.id for a in articles], story.copies),
         limits=[limit] if limit is not None else [],
+        name_variants=name_variants(language.entities, article_labels(articles)),
     )

@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from newsprism.compare.claims import Unit
+from newsprism.compare.restatement import pieces, restatement
 from newsprism.embed import Embedder, centred
-from newsprism.model import Claim
+from newsprism.model import Claim, Conflict, Span
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -46,6 +47,17 @@ LEXICAL_WEIGHT = 0.30
 # labelled stories a unit has at most 31 such partners, so the cap only binds on huge stories.
 BLOCK_CELLS = 1 << 24
 MAX_NEIGHBOURS = 200
+
+# Two outlets stating one fact in (nearly) the same words always share a claim, whatever the
+# embeddings say: a candidate pair sharing at least ALWAYS_ALIGN_MIN_LEXICAL of its content words
+# is compared word by word, and a restatement (compare/restatement.py) sharing at least
+# ALWAYS_ALIGN_MIN_WORDS words and ALWAYS_ALIGN_MIN_SHARED of its stretch gets RESTATED_BONUS,
+# enough to pass both thresholds. Its changed words (a figure, a day) are what the conflict
+# detectors then look at.
+ALWAYS_ALIGN_MIN_LEXICAL = 0.3
+ALWAYS_ALIGN_MIN_WORDS = 8
+ALWAYS_ALIGN_MIN_SHARED = 0.7
+RESTATED_BONUS = 1.0
 
 
 @dataclass
@@ -118,11 +130,7 @@ def align_claims(units: Sequence[Unit], embedder: Embedder) -> Alignment:
     cross = article_of[first] != article_of[second]
     first, second, score = first[cross], second[cross], score[cross]
     bonus = np.array(
-        [
-            ENTITY_BONUS * _jaccard(units[i].entity_ids, units[j].entity_ids)
-            + LEXICAL_WEIGHT * _lexical(units[i], units[j])
-            for i, j in zip(first.tolist(), second.tolist(), strict=True)
-        ],
+        [_pair_bonus(units[i], units[j]) for i, j in zip(first.tolist(), second.tolist(), strict=True)],
         dtype=np.float32,
     )
     score = score + bonus
@@ -175,7 +183,7 @@ def align_claims(units: Sequence[Unit], embedder: Embedder) -> Alignment:
     for members in groups.values():
         members.sort(key=lambda i: (units[i].article_id, units[i].start))
         group_units = [units[i] for i in members]
-        claim_id = "c" + hashlib.sha256("|".join(u.id for u in group_units).encode()).hexdigest()[:10]
+        claim_id = _claim_id(group_units)
         # The medoid: the member with the highest summed cosine to the others (its vector dotted
         # with the group's summed vector, less itself), the first in article order on a tie (the
         # two members of a pair always tie).
@@ -198,6 +206,73 @@ def align_claims(units: Sequence[Unit], embedder: Embedder) -> Alignment:
     first_seen = {u.id: i for i, u in enumerate(units)}
     claims.sort(key=lambda c: (-len(c.article_ids), first_seen[units_of[c.id][0].id]))
     return Alignment(claims, units_of, vectors, centred_vectors, {u.id: i for i, u in enumerate(units)})
+
+
+def separate_denials(alignment: Alignment, conflicts: Sequence[Conflict]) -> Alignment:
+    """A claim cannot be shared by an outlet that denies it: for each negation conflict whose two
+    sides sit in one claim, the denying side's units leave that claim for one of their own (the
+    brief would otherwise say both outlets report what one of them denies)."""
+    leaving: dict[str, set[str]] = defaultdict(set)  # claim id → ids of units that leave it
+    for conflict in conflicts:
+        if conflict.kind != "negation" or len(conflict.sides) != 2:
+            continue
+        denied = [s for s in conflict.sides if s.value == "denies it"]
+        for claim_id in conflict.claim_ids:
+            units = alignment.units_of.get(claim_id, [])
+            inside = {s.article_id for s in conflict.sides if any(_within(u, s) for u in units)}
+            if len(inside) == 2:
+                leaving[claim_id] |= {u.id for s in denied for u in units if _within(u, s)}
+    if not leaving:
+        return alignment
+    claims: list[Claim] = []
+    units_of: dict[str, list[Unit]] = {}
+    for claim in alignment.claims:
+        members = alignment.units_of[claim.id]
+        gone = leaving.get(claim.id, set())
+        kept = [u for u in members if u.id not in gone]
+        for group in (kept, [u for u in members if u.id in gone]):
+            if not group:
+                continue
+            whole = len(group) == len(members)
+            claim_id = claim.id if whole or group is kept else _claim_id(group)
+            article_ids = list(dict.fromkeys(u.article_id for u in group))
+            text = claim.text if any(u.text == claim.text for u in group) else group[0].text
+            claims.append(
+                Claim(
+                    id=claim_id,
+                    text=text,
+                    support=[u.span() for u in group],
+                    article_ids=article_ids,
+                    status="shared" if len(article_ids) >= 2 else "exclusive",
+                )
+            )
+            units_of[claim_id] = group
+    return Alignment(claims, units_of, alignment.embeddings, alignment.centred, alignment.row_of)
+
+
+def _within(unit: Unit, span: Span) -> bool:
+    return unit.article_id == span.article_id and span.start <= unit.start and unit.end <= span.end
+
+
+def _claim_id(units: Sequence[Unit]) -> str:
+    return "c" + hashlib.sha256("|".join(u.id for u in units).encode()).hexdigest()[:10]
+
+
+def _pair_bonus(a: Unit, b: Unit) -> float:
+    lexical = _lexical(a, b)
+    bonus = ENTITY_BONUS * _jaccard(a.entity_ids, b.entity_ids) + LEXICAL_WEIGHT * lexical
+    if _jaccard(a.lemmas, b.lemmas) >= ALWAYS_ALIGN_MIN_LEXICAL and _restated(a, b):
+        bonus += RESTATED_BONUS
+    return bonus
+
+
+def _restated(a: Unit, b: Unit) -> bool:
+    found = restatement(pieces(a.text, a.start), pieces(b.text, b.start))
+    return (
+        found is not None
+        and found.shared_words >= ALWAYS_ALIGN_MIN_WORDS
+        and found.shared >= ALWAYS_ALIGN_MIN_SHARED
+    )
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:

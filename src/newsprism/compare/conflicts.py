@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from newsprism.compare.align import Alignment
 from newsprism.compare.detectors import REGISTRY, ConflictContext
-from newsprism.compare.detectors.base import MIN_CONFIDENCE, compared
+from newsprism.compare.detectors.base import MIN_CONFIDENCE, Scored, applies, calibrated, compared
 from newsprism.compare.nli import ContradictionJudge
 from newsprism.model import Article, Conflict, Limit, Quote
 from newsprism.nlp.entities import EntityIndex
@@ -41,17 +41,39 @@ def find_conflicts(
     """Every registered detector over the story: the pair detectors over each pair of units of a
     claim, then the story detectors; surest first, one finding per disagreement."""
     context = ConflictContext(alignment, articles, quotes, entities, judge)
-    pair_detectors = [d for d in REGISTRY if d.scope == "pair"]
+    # Restatements first, wherever their sentences were aligned; then the looser evidence of two
+    # units of one claim, for the pairs that are no restatement.
+    found_by: list[tuple[str, Scored]] = []  # (evidence, finding)
+    for pair in context.restated_pairs():
+        for found in REGISTRY:
+            if found.scope == "pair" and found.evidence in ("restatement", "any"):
+                found_by += [("restatement", s) for s in found.detect(context, pair)]
     for pair in context.pairs():
-        for found in pair_detectors:
-            context.found.extend(found.detect(context, pair))
+        for found in REGISTRY:
+            if found.scope == "pair" and found.evidence != "restatement" and applies(found, pair):
+                if found.evidence == "any" and pair.restated is not None:
+                    continue  # met above, as a restated sentence pair
+                found_by += [("claim", s) for s in found.detect(context, pair)]
     for found in (d for d in REGISTRY if d.scope == "story"):
-        context.found.extend(found.detect(context, None))
-    kept = [s for s in context.found if s.confidence >= MIN_CONFIDENCE]
-    kept.sort(key=lambda s: -s.confidence)
+        found_by += [("story", s) for s in found.detect(context, None)]
+    context.found.extend(s for _, s in found_by)
+    # The confidence a reader sees is the calibrated one: how often a finding of this evidence
+    # and kind was judged right (calibrate_confidence); the detector's own score orders findings
+    # within it.
+    ranked = sorted(
+        (
+            (calibrated(evidence, s.conflict.kind), evidence, s)
+            for evidence, s in found_by
+            if s.confidence >= MIN_CONFIDENCE
+        ),
+        key=lambda found: (-found[0], -found[2].confidence),
+    )
     unique: dict[str, Conflict] = {}
-    for scored in kept:
-        conflict = scored.conflict.model_copy(update={"confidence": round(scored.confidence, 2)})
+    placed: list[Conflict] = []
+    for confidence, evidence, scored in ranked:
+        conflict = scored.conflict.model_copy(update={"confidence": confidence, "evidence": evidence})
+        if any(_same_disagreement(conflict, other) for other in placed):
+            continue
         # One disagreement about who holds a title is reported once, by its surest finding
         # (the story-wide one lists every article; the claim-level one two).
         key = (
@@ -59,8 +81,21 @@ def find_conflicts(
             if conflict.kind == "entity"
             else conflict.id
         )
-        unique.setdefault(key, conflict)
+        if key not in unique:
+            unique[key] = conflict
+            placed.append(conflict)
     return list(unique.values())
+
+
+def _same_disagreement(a: Conflict, b: Conflict) -> bool:
+    """Two findings of one kind whose sides overlap in the same articles (a sentence-level and a
+    clause-level finding of one change) are one disagreement."""
+    if a.kind != b.kind or len(a.sides) != 2 or len(b.sides) != 2:
+        return False
+    return all(
+        any(x.article_id == y.article_id and x.start < y.end and y.start < x.end for y in b.sides)
+        for x in a.sides
+    )
 
 
 def cap_conflicts(conflicts: Sequence[Conflict]) -> tuple[list[Conflict], Limit | None]:

@@ -175,10 +175,24 @@ def _future_context(ent: SpacySpan) -> bool:
         return True
     if verb is None:
         return False
-    if verb.lemma_.lower() in {"schedule", "plan", "slate"} and verb.tag_ == "VBN":
+    if verb.lemma_.lower() in {"schedule", "plan", "slate", "set"} and verb.tag_ == "VBN":
         return True  # "is scheduled for", "was planned for" still points ahead of its clause
-    return any(
+    if any(
         c.lower_ in {"will", "'ll", "shall", "wo"} and c.dep_ in {"aux", "auxpass"} for c in verb.children
+    ):
+        return True
+    # "(is set) to air Tuesday", "Show to air Tuesday": an infinitive points ahead unless a past
+    # verb governs it ("decided to resign Tuesday" is left to the past).
+    if verb.tag_ == "VB" and any(c.lower_ == "to" and c.dep_ == "aux" for c in verb.children):
+        governor = verb.head if verb.head is not verb else None
+        return (
+            governor is None
+            or governor.tag_ not in {"VBD", "VBN"}
+            or any(c.lower_ in {"is", "are", "am", "'s", "'re"} for c in governor.children)
+        )
+    # "are meeting on Monday": the present progressive of a plan.
+    return verb.tag_ == "VBG" and any(
+        c.lower_ in {"is", "are", "am", "'s", "'re"} and c.dep_ == "aux" for c in verb.children
     )
 
 

@@ -71,6 +71,9 @@ def span_problems(data: dict[str, Any]) -> list[str]:
     for i, conflict in enumerate(data.get("conflicts", [])):
         for j, span in enumerate(conflict.get("sides", [])):
             check(span, f"conflicts[{i}].sides[{j}]")
+    for i, variant in enumerate(data.get("name_variants", [])):
+        for j, span in enumerate(variant.get("sides", [])):
+            check(span, f"name_variants[{i}].sides[{j}]")
     for i, sentence in enumerate(data.get("summary", [])):
         for j, span in enumerate(sentence.get("support", [])):
             check(span, f"summary[{i}].support[{j}]")

@@ -64,6 +64,11 @@ def render_markdown(brief: Brief) -> str:
                 value = f" → {_escape(side.value)}" if side.value and side.value != side.text else ""
                 lines.append(f"  - {_escape(outlets[side.article_id])}: “{_escape(side.text)}”{value}")
         lines.append("")
+    if brief.name_variants:
+        lines += ["## Names spelled differently", ""]
+        for variant in brief.name_variants:
+            lines.append(f"- {_escape(variant.description)}")
+        lines.append("")
     shared = [c for c in brief.claims if c.status == "shared"]
     if shared:
         lines += ["## Reported by several outlets", ""]

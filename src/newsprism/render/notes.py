@@ -14,6 +14,12 @@ def conflicts_note(brief: Brief) -> str:
         if limit is None:
             return ""
         return f"Showing {limit.shown:,} of {limit.found:,} conflicts found ({limit.rule})."
+    held_back = next((limit for limit in brief.limits if limit.what == "conflicts" and limit.found), None)
+    if held_back is not None:
+        return (
+            f"No conflicts shown: {held_back.found:,} weaker candidate{'' if held_back.found == 1 else 's'} "
+            f"held back ({held_back.rule})."
+        )
     if not brief.claims:
         return "Not checked: the comparison was not run for this story."
     if len(brief.articles) < 2:
@@ -25,5 +31,6 @@ def conflicts_note(brief: Brief) -> str:
         )
     return (
         f"No conflicts found in the {shared:,} claim{'' if shared == 1 else 's'} reported by several "
-        "outlets (figures, dates, negations, who holds a role, name spellings and quote wordings were compared)."
+        "outlets (figures, dates, negations, who holds a role and quote wordings were compared; name "
+        "spellings are listed apart)."
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from newsprism.compare.claims import Unit
 from newsprism.compare.detectors.base import ConflictContext, Pair, Scored, detector, scored, side
+from newsprism.compare.detectors.restated import NEGATOR_WORDS
 
 # Negation is judged only between units this similar (cosine): "agreed to X" / "did not agree to X".
 NEGATION_MIN_SIMILARITY = 0.75
@@ -20,6 +21,8 @@ def _negation(claim_id: str, a: Unit, b: Unit, outlets: dict[str, str], similari
     """One says it happened, the other that it did not, about the same thing with the same verb."""
     if a.negated == b.negated or similarity < NEGATION_MIN_SIMILARITY or not a.verb or a.verb != b.verb:
         return []
+    if NEGATOR_WORDS.search(b.text if a.negated else a.text):
+        return []  # both negate something: the negation moved ("I didn't feel we were" / "I feel we weren't")
     sides = [
         side(a.article_id, a.start, a.end, a.text, ("not " if a.negated else "") + a.verb),
         side(b.article_id, b.start, b.end, b.text, ("not " if b.negated else "") + b.verb),

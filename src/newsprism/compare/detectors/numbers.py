@@ -28,17 +28,17 @@ def _numbers(claim_id: str, a: Unit, b: Unit, outlets: dict[str, str]) -> list[S
     results = []
     for qa in a.quantities:
         for qb in b.quantities:
-            if not qa.counted or qa.counted != qb.counted or _consistent(qa, qb):
+            if not qa.counted or qa.counted != qb.counted or consistent(qa, qb):
                 continue
             # Two figures for one noun in a unit ("0-60 mph … 109 mph"), or a range, cannot be
             # paired with the other side's figure with any confidence.
-            if _count(a, qa.counted) > 1 or _count(b, qb.counted) > 1 or _in_range(qa) or _in_range(qb):
+            if _count(a, qa.counted) > 1 or _count(b, qb.counted) > 1 or in_range(qa) or in_range(qb):
                 continue
             # The same noun counted differently in two units of one claim: strong when both are exact.
             confidence = 0.9 if not (qa.approximate or qb.approximate) else 0.6
             sides = [
-                side(a.article_id, qa.span.start, qa.span.end, qa.span.text, _format(qa)),
-                side(b.article_id, qb.span.start, qb.span.end, qb.span.text, _format(qb)),
+                side(a.article_id, qa.span.start, qa.span.end, qa.span.text, format_quantity(qa)),
+                side(b.article_id, qb.span.start, qb.span.end, qb.span.text, format_quantity(qb)),
             ]
             clock = qa.counted.startswith("clock time")
             what = "the time as " if clock else ""
@@ -51,13 +51,13 @@ def _count(unit: Unit, counted: str) -> int:
     return sum(1 for q in unit.quantities if q.counted == counted)
 
 
-def _in_range(quantity: Quantity) -> bool:
+def in_range(quantity: Quantity) -> bool:
     """ "0-60 mph", "five to seven hours", "between 10 and 12": part of a range, not a figure."""
     before = quantity.before.rstrip()
     return before.endswith(("-", "–", "to", "and")) or bool(re.search(r"\d\s*[-–]\s*$", before))
 
 
-def _consistent(a: Quantity, b: Quantity) -> bool:
+def consistent(a: Quantity, b: Quantity) -> bool:
     if a.value == b.value:
         return True
     if a.counted.startswith("clock time"):
@@ -71,7 +71,10 @@ def _consistent(a: Quantity, b: Quantity) -> bool:
         if not bound.approximate:
             continue
         context = _context(bound)
-        if re.search(r"\b(at least|more than|over|upwards of)\b", context) and other.value >= bound.value:
+        if (
+            re.search(r"\b(at least|more than|over|upwards of|plus)\b", context)
+            and other.value >= bound.value
+        ):
             return True
         if (
             re.search(r"\b(up to|fewer than|less than|under|nearly|almost)\b", context)
@@ -85,7 +88,7 @@ def _context(quantity: Quantity) -> str:
     return fold(quantity.before + " " + quantity.span.text)
 
 
-def _format(quantity: Quantity) -> str:
+def format_quantity(quantity: Quantity) -> str:
     if quantity.counted.startswith("clock time"):
         zone = quantity.counted.removeprefix("clock time").strip()
         return f"{int(quantity.value) // 60:02d}:{int(quantity.value) % 60:02d}" + (

@@ -31,7 +31,7 @@ SHARED_TITLES = frozenset(
 )
 
 
-@detector("entity", scope="pair", order=40)
+@detector("entity", scope="pair", order=40, evidence="any")
 def detect_unnamed_holders(context: ConflictContext, pair: Pair | None) -> list[Scored]:
     assert pair is not None
     return _subject_titles(pair.claim_id, pair.a, pair.b, context.outlets)

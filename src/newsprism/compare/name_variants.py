@@ -1,36 +1,22 @@
-"""``entity``: one person's name spelled differently by different articles ("Antony" / "Anthony
-Blinken")."""
+"""Names spelled differently: one person's name written differently by different articles
+("Antony" / "Anthony Blinken"). A reader checking names wants to know, but a spelling is not a
+disagreement about what happened, so these are listed apart from the conflicts (the brief's
+``name_variants``)."""
 
 from __future__ import annotations
 
 from rapidfuzz.distance import Levenshtein
 
-from newsprism.compare.detectors.base import (
-    MAX_COMPARED_PER_GROUP,
-    MAX_SIDES_PER_VALUE,
-    ConflictContext,
-    Pair,
-    Scored,
-    detector,
-    listing,
-    scored,
-    side,
-)
+from newsprism.compare.detectors.base import MAX_COMPARED_PER_GROUP, MAX_SIDES_PER_VALUE, listing, side
 from newsprism.lexicon import fold
-from newsprism.model import Mention
+from newsprism.model import Mention, NameVariant
 from newsprism.nlp.entities import EntityIndex
 
 
-@detector("entity", scope="story", order=40)
-def detect(context: ConflictContext, pair: Pair | None) -> list[Scored]:
-    return _name_spellings(context.entities, context.outlets) if context.entities is not None else []
-
-
-def _name_spellings(entities: EntityIndex, outlets: dict[str, str]) -> list[Scored]:
+def name_variants(entities: EntityIndex, outlets: dict[str, str]) -> list[NameVariant]:
     """One person's name spelled differently by different articles ("Antony Blinken" / "Anthony
     Blinken"): one word of a full name differs by one or two letters, and no article uses both
-    spellings. Transliterations ("Zelensky" / "Zelenskyy") are reported too, with low confidence:
-    a reader checking names wants to know."""
+    spellings. Transliterations ("Zelensky" / "Zelenskyy") are listed too."""
     results = []
     for entity in entities.entities:
         if entity.type != "PERSON":
@@ -54,7 +40,9 @@ def _name_spellings(entities: EntityIndex, outlets: dict[str, str]) -> list[Scor
                     f"{listing([outlets[a] for a in spellings[x]])} spell the name “{spelt[0]}”; "
                     f"{listing([outlets[a] for a in spellings[y]])} “{spelt[1]}”."
                 )
-                results.append(scored("entity", description, sides, [], 0.55))
+                results.append(
+                    NameVariant(entity_id=entity.id, name=entity.name, description=description, sides=sides)
+                )
     return results
 
 
