@@ -26,6 +26,8 @@ RESTATEMENT_MIN_SHARED = 0.75
 MAX_CHANGED_WORDS = 3
 
 NEGATORS = frozenset({"not", "n't", "never", "no"})
+# Any negation in a text, wider than the words a change may add ("none", "without").
+NEGATOR_WORDS = re.compile(r"(?i)\b(?:not|no|never|none|nobody|nothing|neither|nor|without)\b|n't\b|n’t\b")
 
 # A time of day, a word before "n't" ("are" of "aren't"), "n't", a word or figure, a mark.
 _TOKEN = re.compile(r"\d{1,2}:\d{2}|\w+?(?=n['’]t\b)|n['’]t\b|\w+(?:[.,]\d+)*|[^\w\s]", re.UNICODE)
@@ -179,11 +181,19 @@ def is_negation_change(change: Change) -> bool:
     return False
 
 
+VERB_ENDINGS = frozenset({"s", "es", "ed", "d"})
+
+
+def inflected(x: str, y: str, endings: frozenset[str]) -> bool:
+    """One word the other plus one of ``endings`` ("want" / "wanted"), on a stem of 3 letters or
+    more (a word test, no parser)."""
+    short, long = sorted((x, y), key=len)
+    return len(short) >= 3 and long.startswith(short) and long[len(short) :] in endings
+
+
 def _same_verb(x: str, y: str) -> bool:
-    """ "agree" / "agreed", "confirm" / "confirmed", "deny" / "denied" (a word test, no parser)."""
+    """ "agree" / "agreed", "confirm" / "confirmed", "deny" / "denied"."""
     short, long = sorted((x, y), key=len)
     return (
-        long == short
-        or (len(short) >= 3 and long[len(short) :] in {"s", "es", "ed", "d"} and long.startswith(short))
-        or (short.endswith("y") and long == short[:-1] + "ied")
+        long == short or inflected(x, y, VERB_ENDINGS) or (short.endswith("y") and long == short[:-1] + "ied")
     )

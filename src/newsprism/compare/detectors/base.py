@@ -123,6 +123,15 @@ class ConflictContext:
         return article_labels(self.articles)
 
     @cached_property
+    def direct_quotes(self) -> dict[str, list[tuple[int, int]]]:
+        """Per article, the spans of its direct quotes."""
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for quote in self.quotes:
+            if quote.kind == "direct":
+                spans.setdefault(quote.article_id, []).append((quote.start, quote.end))
+        return spans
+
+    @cached_property
     def titles(self) -> dict[str, list[Title]]:
         """Per article, the titles written next to people's names (none without entities)."""
         return _titles_by_article(self.entities) if self.entities is not None else {}

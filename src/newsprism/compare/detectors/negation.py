@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from newsprism.compare.claims import Unit
 from newsprism.compare.detectors.base import ConflictContext, Pair, Scored, detector, scored, side
-from newsprism.compare.detectors.restated import NEGATOR_WORDS
+from newsprism.compare.restatement import NEGATOR_WORDS
 
 # Negation is judged only between units this similar (cosine): "agreed to X" / "did not agree to X".
 NEGATION_MIN_SIMILARITY = 0.75

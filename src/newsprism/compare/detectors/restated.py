@@ -26,7 +26,14 @@ from newsprism.compare.detectors.base import (
     side,
 )
 from newsprism.compare.detectors.numbers import consistent, format_quantity, in_range
-from newsprism.compare.restatement import NEGATORS, Change, Piece, is_negation_change
+from newsprism.compare.restatement import (
+    NEGATOR_WORDS,
+    NEGATORS,
+    Change,
+    Piece,
+    inflected,
+    is_negation_change,
+)
 from newsprism.lexicon import WEEKDAYS, fold, honorifics, is_speech_verb, stop_words
 from newsprism.model import ConflictKind
 
@@ -357,9 +364,6 @@ def detect_negated(context: ConflictContext, pair: Pair | None) -> list[Scored]:
     return results
 
 
-NEGATOR_WORDS = re.compile(r"(?i)\b(?:not|no|never|none|nobody|nothing|neither|nor|without)\b|n't\b|n’t\b")
-
-
 def _negation_moved(pair: Pair, change: Change) -> bool:
     """The other side negates elsewhere in the same stretch ("I didn't feel we were" / "I feel
     we weren't"): the negation moved, the meaning stayed."""
@@ -430,13 +434,8 @@ def detect_people(context: ConflictContext, pair: Pair | None) -> list[Scored]:
     return results
 
 
-INFLECTIONS = ("", "s", "es", "ed", "d", "ing", "er", "ly")
-
-
-def _inflected(x: str, y: str) -> bool:
-    """One word an inflection of the other ("want" / "wanted", "progress" / "progressing")."""
-    short, long = sorted((x, y), key=len)
-    return len(short) >= 3 and long.startswith(short) and long[len(short) :] in INFLECTIONS
+# Endings that make one word an inflection of another ("want" / "wanted", "progress" / "progressing").
+INFLECTIONS = frozenset({"", "s", "es", "ed", "d", "ing", "er", "ly"})
 
 
 def quoted_words_differ(change: Change) -> bool:
@@ -452,7 +451,9 @@ def quoted_words_differ(change: Change) -> bool:
     function_words = stop_words()
     if all(p.key in function_words for p in (*change.a, *change.b)):
         return False
-    if x.replace(" ", "") == y.replace(" ", "") or (len(change.a) == len(change.b) == 1 and _inflected(x, y)):
+    if x.replace(" ", "") == y.replace(" ", "") or (
+        len(change.a) == len(change.b) == 1 and inflected(x, y, INFLECTIONS)
+    ):
         return False
     if "*" in x or "*" in y or "expletive" in x or "expletive" in y:
         return False
@@ -464,7 +465,7 @@ def quoted_words_differ(change: Change) -> bool:
     return not (x[0] == y[0] and Levenshtein.distance(x, y) <= allowed)
 
 
-def _quoted(unit: Unit, piece: Piece, quotes: list[tuple[int, int]]) -> bool:
+def _quoted(piece: Piece, quotes: list[tuple[int, int]]) -> bool:
     """Inside a direct quote the parser found (quotation marks alone are not trusted: a sentence
     may begin inside a quote and end with its closing mark)."""
     return any(s <= piece.start < e for s, e in quotes)
@@ -485,14 +486,10 @@ def detect_quote_words(context: ConflictContext, pair: Pair | None) -> list[Scor
     "We were very unimpressed"."""
     assert pair is not None
     results = []
-    quoted_a = [
-        (q.start, q.end) for q in context.quotes if q.article_id == pair.a.article_id and q.kind == "direct"
-    ]
-    quoted_b = [
-        (q.start, q.end) for q in context.quotes if q.article_id == pair.b.article_id and q.kind == "direct"
-    ]
+    quoted_a = context.direct_quotes.get(pair.a.article_id, [])
+    quoted_b = context.direct_quotes.get(pair.b.article_id, [])
     for change in _replaced(pair):
-        if not (_quoted(pair.a, change.a[0], quoted_a) and _quoted(pair.b, change.b[0], quoted_b)):
+        if not (_quoted(change.a[0], quoted_a) and _quoted(change.b[0], quoted_b)):
             continue
         if is_negation_change(change) or not quoted_words_differ(change):
             continue
