@@ -33,7 +33,8 @@ bench: setup
 	$(BIN)/python bench/compare_eval.py
 	$(BIN)/python bench/conflicts_unseen.py --split eval --judged tests/data/compare/judged-eval.jsonl
 	$(BIN)/python bench/compare_speed.py
-	$(BIN)/python bench/summary_eval.py
+	$(BIN)/python bench/summary_eval.py --split labelled
+	$(BIN)/python bench/summary_eval.py --split eval
 	$(BIN)/python bench/cluster_eval.py
 	$(BIN)/python bench/engine_speed.py
 	$(BIN)/python bench/serve_load.py

@@ -107,6 +107,24 @@ def test_a_different_person_in_the_same_sentence_is_an_entity_conflict() -> None
             "About 40 people were evacuated from the flooded homes near the river overnight.",
             "About 42 people were evacuated from the flooded homes near the river overnight.",
         ),
+        # one figure in digits and in words, an ordinal, a fraction, initials
+        (
+            '"It was the eleventh hour and we had no choice at all," the mayor told the council on Monday.',
+            '"It was the 11th hour and we had no choice at all," the mayor told the council on Monday.',
+        ),
+        (
+            "The suspect was held for 4 1/2 hours at the station before he was released on bail.",
+            "The suspect was held for 4.5 hours at the station before he was released on bail.",
+        ),
+        (
+            '"Users of IE should install the update as soon as they can," the company said in a statement.',
+            '"Users of Internet Explorer should install the update as soon as they can," the company said in a statement.',
+        ),
+        # page furniture
+        (
+            "Page last updated at 10:32 GMT on Tuesday, 9 December 2008.",
+            "Page last updated at 14:05 GMT on Tuesday, 9 December 2008.",
+        ),
     ],
 )
 def test_what_is_not_a_conflict(a: str, b: str) -> None:

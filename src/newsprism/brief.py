@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from newsprism import __version__
-from newsprism.compare.detectors.restated import changes_value
+from newsprism.compare.detectors.restated import changes_value, written_alike
 from newsprism.compare.restatement import is_negation_change, pieces, restatement
 from newsprism.model import (
     Article,
@@ -48,6 +48,9 @@ MIN_SUMMARY, MAX_SUMMARY = 5, 10
 MMR_LAMBDA = 0.7
 BALANCE_WEIGHT = 0.15
 SUPPORT_WEIGHT = 0.6  # relevance = SUPPORT_WEIGHT × share of outlets + the rest × centrality
+# ... + LEAD_WEIGHT × how early in their articles the claim's sentences sit (news puts the main
+# event first: the inverted pyramid).
+LEAD_WEIGHT = 0.0
 MIN_SUMMARY_WORDS, MAX_SUMMARY_WORDS = 8, 60
 HIGHLIGHTS_PER_ARTICLE = 2
 
@@ -76,8 +79,11 @@ def summarize(
     # included, the same for every claim), weighted by how many outlets carry them.
     centrality = (plain @ plain.T) @ weights / weights.sum()
     span = float(centrality.max() - centrality.min()) or 1.0
+    early = np.array([1.0 - _position(alignment.units_of[c.id], articles) for c in candidates])
     relevance = (
-        SUPPORT_WEIGHT * weights / n_articles + (1 - SUPPORT_WEIGHT) * (centrality - centrality.min()) / span
+        SUPPORT_WEIGHT * weights / n_articles
+        + (1 - SUPPORT_WEIGHT) * (centrality - centrality.min()) / span
+        + LEAD_WEIGHT * early
     )
     wanted = min(MAX_SUMMARY, max(MIN_SUMMARY, len([c for c in candidates if c.status == "shared"]) // 4))
     chosen = _mmr(candidates, relevance, spread, wanted)
@@ -160,7 +166,8 @@ def differs_in_value(a: Unit, b: Unit) -> bool:
     """One restates the other with a value changed (a figure, a date word, a name) or negated."""
     found = restatement(pieces(a.text, a.start), pieces(b.text, b.start))
     return found is not None and any(
-        changes_value(change) or is_negation_change(change) for change in found.changes
+        (changes_value(change) and not written_alike(change, a, b)) or is_negation_change(change)
+        for change in found.changes
     )
 
 

@@ -55,7 +55,7 @@ def find_conflicts(
                     continue  # met above, as a restated sentence pair
                 found_by += [("claim", s) for s in found.detect(context, pair)]
     for found in (d for d in REGISTRY if d.scope == "story"):
-        found_by += [("story", s) for s in found.detect(context, None)]
+        found_by += [(found.evidence, s) for s in found.detect(context, None)]
     context.found.extend(s for _, s in found_by)
     # The confidence a reader sees is the calibrated one: how often a finding of this evidence
     # and kind was judged right (calibrate_confidence); the detector's own score orders findings

@@ -208,8 +208,11 @@ Detect = Callable[[ConflictContext, Pair | None], list[Scored]]
 # the other nearly word for word (Pair.restated), the surest evidence; "claim" — only that they
 # share a claim, which a pair passes when it is no restatement (those are left to the first kind)
 # and the two share the main verb and at least LOOSE_MIN_LEXICAL of their content words; "any" —
-# either (a test precise enough to run on both).
-Evidence = str  # "restatement" | "claim" | "any"
+# either (a test precise enough to run on both). Story detectors' evidence is "story" (a quote
+# group, a story-wide office) or "lexicon" (a list of contested terms, for framing).
+Evidence = str  # "restatement" | "claim" | "any" | "story" | "lexicon"
+PAIR_EVIDENCE = ("restatement", "claim", "any")
+STORY_EVIDENCE = ("story", "lexicon")
 LOOSE_MIN_LEXICAL = 0.4
 
 
@@ -226,13 +229,18 @@ REGISTRY: list[Detector] = []
 
 
 def detector(
-    kind: ConflictKind, *, scope: Scope, order: int, evidence: Evidence = "claim"
+    kind: ConflictKind, *, scope: Scope, order: int, evidence: Evidence | None = None
 ) -> Callable[[Detect], Detect]:
-    """Register a detector of conflicts of ``kind``."""
+    """Register a detector of conflicts of ``kind`` (evidence: "claim" for a pair detector and
+    "story" for a story detector unless given)."""
     if scope not in ("pair", "story"):
         raise ValueError(f"scope must be pair or story, not {scope!r}")
-    if evidence not in ("restatement", "claim", "any"):
-        raise ValueError(f"evidence must be restatement, claim or any, not {evidence!r}")
+    allowed = PAIR_EVIDENCE if scope == "pair" else STORY_EVIDENCE
+    evidence = evidence or allowed[1 if scope == "pair" else 0]
+    if evidence not in allowed:
+        raise ValueError(
+            f"a {scope} detector's evidence must be one of {', '.join(allowed)}, not {evidence!r}"
+        )
 
     def register(function: Detect) -> Detect:
         REGISTRY.append(Detector(kind, scope, order, function, evidence))
@@ -289,8 +297,12 @@ def listing(names: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-# Page furniture that is no claim: "Posted on May 9, 2013 | 8:20 am", "Originally published …".
-FURNITURE = re.compile(r"(?i)^\W*(?:(?:originally|first|last)\s+)?(?:posted|updated|published)\b")
+# Page furniture that is no claim: "Posted on May 9, 2013 | 8:20 am", "Originally published …",
+# "Page last updated at 10:32 GMT".
+FURNITURE = re.compile(
+    r"(?i)^\W*(?:(?:this\s+)?(?:page|story|article|post)\s+(?:was\s+)?)?"
+    r"(?:(?:originally|first|last)\s+)?(?:posted|updated|published|modified)\b"
+)
 
 
 def loosely_same_fact(pair: Pair) -> bool:

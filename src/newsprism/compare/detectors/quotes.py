@@ -16,6 +16,7 @@ from newsprism.compare.detectors.restated import (
     RESTATED_BASE_CONFIDENCE,
     RESTATED_SHARED_WEIGHT,
     quoted_words_differ,
+    written_alike,
 )
 from newsprism.compare.restatement import is_negation_change, pieces, restatement
 from newsprism.lexicon import is_speech_verb
@@ -52,6 +53,7 @@ def _quote_wording(quotes: Sequence[Quote], outlets: dict[str, str], alignment: 
                     for change in found.changes
                     if not is_negation_change(change)
                     and quoted_words_differ(change)
+                    and not written_alike(change, a, b)
                     and not any(p.key[:1].isdigit() for p in (*change.a, *change.b))  # the number detector's
                     and not any(is_speech_verb(p.key) for p in (*change.a, *change.b))  # who spoke
                 ]

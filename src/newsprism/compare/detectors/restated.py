@@ -11,6 +11,7 @@ variants and censored words, and any other change of wording.
 from __future__ import annotations
 
 import re
+from typing import Protocol
 
 from rapidfuzz.distance import Levenshtein
 
@@ -128,7 +129,7 @@ def _claims(context: ConflictContext, pair: Pair, change: Change) -> list[str]:
     return sorted(found)
 
 
-def _replaced(pair: Pair) -> list[Change]:
+def _replaced(context: ConflictContext, pair: Pair) -> list[Change]:
     """The changes where each side has words (one word or name given for another)."""
     return [c for c in _changes(pair) if c.a and c.b]
 
@@ -149,7 +150,9 @@ def _changes(pair: Pair) -> tuple[Change, ...]:
     return tuple(
         c
         for c in pair.restated.changes
-        if c.covered >= MIN_COVERED and (not changes_value(c) or values.get(c.stretch, 0) == 1)
+        if c.covered >= MIN_COVERED
+        and not written_alike(c, pair.a, pair.b)
+        and (not changes_value(c) or values.get(c.stretch, 0) == 1)
     )
 
 
@@ -157,6 +160,77 @@ def changes_value(change: Change) -> bool:
     """One value given for another: a figure or time for a figure or time, a date word for a
     date word, a name for a name ("Surrey Police" for "them" is wording)."""
     return bool(_value_kinds(change.a) & _value_kinds(change.b))
+
+
+# "4 1/2", "4½", "four and a half", "4.5": the fraction words and marks one figure may carry.
+_FRACTION = re.compile(r"^(\d+)?\s*(?:(\d+)\s*/\s*(\d+)|(?:and\s+)?(?:a\s+)?(half|quarter|third))$")
+_FRACTION_WORDS = {"half": 0.5, "quarter": 0.25, "third": 1 / 3}
+_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
+
+
+class Located(Protocol):
+    """A text at its offset in an article (a unit, a quote)."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+
+
+def written_alike(change: Change, a: Located, b: Located) -> bool:
+    """One value written two ways by the change of ``a`` into ``b``: a figure in digits and in
+    words ("11th" / "eleventh", "4.5" / "4 1/2" / "four and a half"), or a name and its initials
+    ("IE" / "Internet Explorer", "U.S." / "United States")."""
+    if not change.a or not change.b:
+        return False
+    x = _spelled_value(a.text[change.a[0].start - a.start : change.a[-1].end - a.start])
+    y = _spelled_value(b.text[change.b[0].start - b.start : change.b[-1].end - b.start])
+    if x is not None and x == y:
+        return True
+    return _initials_of(change.a, change.b) or _initials_of(change.b, change.a)
+
+
+def _spelled_value(text: str) -> tuple[float, bool] | None:
+    """The figure a text writes, in digits or words, and whether it is an ordinal."""
+    from text_to_num import alpha2digit  # digits for number words, ordinals included
+
+    text = text.replace("\u00bd", " 1/2").replace("\u2044", "/")
+    text = alpha2digit(text, "en", threshold=0).replace(",", "").strip().lower()
+    if ordinal := _ORDINAL.match(text):
+        return float(ordinal.group(1)), True
+    try:
+        return float(text), False
+    except ValueError:
+        pass
+    fraction = _FRACTION.match(text)
+    if fraction is None or (
+        fraction.group(1) is None and fraction.group(2) is None and fraction.group(4) is None
+    ):
+        return None
+    whole = float(fraction.group(1) or 0)
+    if fraction.group(2) is not None:
+        denominator = float(fraction.group(3))
+        return (whole + float(fraction.group(2)) / denominator, False) if denominator else None
+    return whole + _FRACTION_WORDS[fraction.group(4)], False
+
+
+def _initials_of(short: tuple[Piece, ...], long: tuple[Piece, ...]) -> bool:
+    """Whether ``short`` is written in capitals and is the initials of ``long``'s words (function
+    words may be skipped: "DoD" / "Department of Defense")."""
+    letters = "".join(p.text for p in short if p.text.strip(".")).replace(".", "")
+    if (
+        len(letters) < 2
+        or not letters.isalpha()
+        or not letters[0].isupper()
+        or sum(c.isupper() for c in letters) < 2
+    ):
+        return False
+    words = [p.text for p in long if p.text[:1].isalpha()]
+    if len(words) < 2:
+        return False
+    every = "".join(w[0] for w in words).lower()
+    content = "".join(w[0] for w in words if w.lower() not in stop_words()).lower()
+    return letters.lower() in (every, content)
 
 
 def _value_kinds(run: tuple[Piece, ...]) -> set[str]:
@@ -193,7 +267,7 @@ def detect_figures(context: ConflictContext, pair: Pair | None) -> list[Scored]:
     """A figure changed inside a restatement: "7 people were killed" / "11 people were killed"."""
     assert pair is not None
     results = []
-    for change in _replaced(pair):
+    for change in _replaced(context, pair):
         if not _same_participants(context, pair, change):
             continue
         qa, qb = _quantity_in(pair.a, change.a), _quantity_in(pair.b, change.b)
@@ -318,7 +392,7 @@ def detect_date_words(context: ConflictContext, pair: Pair | None) -> list[Score
     """A weekday or month changed inside a restatement: "on Sunday" / "on Tuesday"."""
     assert pair is not None
     results = []
-    for change in _replaced(pair):
+    for change in _replaced(context, pair):
         x, y = _date_word(change.a), _date_word(change.b)
         if x is None or y is None or x == y or ((x in WEEKDAYS) != (y in WEEKDAYS)):
             continue
@@ -407,7 +481,7 @@ def detect_people(context: ConflictContext, pair: Pair | None) -> list[Scored]:
     if context.entities is None:
         return []
     results = []
-    for change in _replaced(pair):
+    for change in _replaced(context, pair):
         start_a, end_a, text_a = _span_of(change.a, pair.a)
         start_b, end_b, text_b = _span_of(change.b, pair.b)
         if not (_is_name(change.a) and _is_name(change.b)):
@@ -488,7 +562,7 @@ def detect_quote_words(context: ConflictContext, pair: Pair | None) -> list[Scor
     results = []
     quoted_a = context.direct_quotes.get(pair.a.article_id, [])
     quoted_b = context.direct_quotes.get(pair.b.article_id, [])
-    for change in _replaced(pair):
+    for change in _replaced(context, pair):
         if not (_quoted(change.a[0], quoted_a) and _quoted(change.b[0], quoted_b)):
             continue
         if is_negation_change(change) or not quoted_words_differ(change):
