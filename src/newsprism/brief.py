@@ -79,7 +79,8 @@ def summarize(
     # included, the same for every claim), weighted by how many outlets carry them.
     centrality = (plain @ plain.T) @ weights / weights.sum()
     span = float(centrality.max() - centrality.min()) or 1.0
-    early = np.array([1.0 - _position(alignment.units_of[c.id], articles) for c in candidates])
+    position = {c.id: _position(alignment.units_of[c.id], articles) for c in candidates}
+    early = np.array([1.0 - position[c.id] for c in candidates])
     relevance = (
         SUPPORT_WEIGHT * weights / n_articles
         + (1 - SUPPORT_WEIGHT) * (centrality - centrality.min()) / span
@@ -88,7 +89,6 @@ def summarize(
     wanted = min(MAX_SUMMARY, max(MIN_SUMMARY, len([c for c in candidates if c.status == "shared"]) // 4))
     chosen = _mmr(candidates, relevance, spread, wanted)
     units = {c.id: wording[c.id] for c in chosen}
-    position = {c.id: _position(alignment.units_of[c.id], articles) for c in chosen}
     chosen.sort(key=lambda c: position[c.id])
     summary = []
     for claim in chosen:

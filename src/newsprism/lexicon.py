@@ -1,8 +1,8 @@
 """Word lists and word tests every stage shares, each in one place, backed by files in ``data/``.
 
 Language-specific lists live in ``data/<language>/`` (only English so far: ``roles.txt``,
-``speech-verbs.txt``); ``data/countries.tsv`` names countries, their adjectives and the capitals
-and institutions that stand for their governments. Stages ask here rather than keeping copies, so
+``speech-verbs.txt``, ``honorifics.txt``, ``framing-terms.txt``); ``data/countries.tsv`` names
+countries, their adjectives and the capitals and institutions that stand for their governments. Stages ask here rather than keeping copies, so
 a language or a country is added by adding a file or a row.
 """
 
@@ -35,12 +35,30 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
-def _word_list(language: str, name: str) -> frozenset[str]:
+def _data_lines(language: str, name: str) -> list[str]:
+    """The lines of a language's data file, less blank lines and # comments."""
     path = resources.files("newsprism.data").joinpath(language).joinpath(name)
-    return frozenset(
+    return [
         line.strip()
         for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.startswith("#")
+    ]
+
+
+def _word_list(language: str, name: str) -> frozenset[str]:
+    return frozenset(_data_lines(language, name))
+
+
+@cache
+def framing_terms(language: str = ENGLISH) -> tuple[tuple[tuple[str, ...], ...], ...]:
+    """Opposed names for one referent, per referent: its framings, each as its terms
+    (``data/<language>/framing-terms.txt``)."""
+    return tuple(
+        tuple(
+            tuple(term.strip() for term in framing.split(",") if term.strip())
+            for framing in line.split(" | ")
+        )
+        for line in _data_lines(language, "framing-terms.txt")
     )
 
 

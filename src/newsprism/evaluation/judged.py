@@ -18,7 +18,7 @@ from typing import Any
 
 from newsprism.model import Article, Brief, Span, article_labels
 
-# Shared claims judged per story, and pairs per claim: a sample a reader can judge in an hour.
+# Shared claims sampled per story (one pair of sentences each): a sample a reader can judge in an hour.
 SHARED_CLAIMS_PER_STORY = 3
 CONTEXT_CHARACTERS = 300
 
@@ -40,7 +40,7 @@ def shared_pairs_in_context(
         records.append(
             {
                 "story": gold,
-                "key": _key(gold, "shared", first, second),
+                "key": _key(gold, "shared", _place(first), _place(second)),
                 "claim_id": claim.id,
                 "articles_in_claim": len({s.article_id for s in claim.support}),
                 "a": _in_context(by_id[first.article_id], first, labels),
@@ -62,9 +62,7 @@ def citations_in_context(gold: str, brief: Brief) -> list[dict[str, Any]]:
             records.append(
                 {
                     "story": gold,
-                    "key": _key(
-                        gold, "citation", span, Span(article_id="", start=0, end=0, text=sentence.text)
-                    ),
+                    "key": _key(gold, "citation", _place(span), sentence.text),
                     "summary_sentence": sentence.text,
                     "cited": _in_context(by_id[span.article_id], span, labels),
                 }
@@ -91,6 +89,9 @@ def _in_context(article: Article, span: Span, labels: dict[str, str]) -> dict[st
     }
 
 
-def _key(gold: str, what: str, a: Span, b: Span) -> str:
-    where = f"{gold}|{what}|{a.article_id}:{a.start}:{a.end}|{b.article_id}:{b.start}:{b.end}|{b.text}"
-    return hashlib.sha256(where.encode()).hexdigest()[:16]
+def _place(span: Span) -> str:
+    return f"{span.article_id}:{span.start}:{span.end}"
+
+
+def _key(gold: str, what: str, *parts: str) -> str:
+    return hashlib.sha256("|".join((gold, what, *parts)).encode()).hexdigest()[:16]

@@ -32,6 +32,7 @@ from typing import Any
 
 from newsprism.analysis import story_pipeline
 from newsprism.brief import citation_balance
+from newsprism.compare.detectors.base import SENTENCE_END
 from newsprism.evaluation.compare import story_articles
 from newsprism.model import Article, Span, Story, SummarySentence
 from newsprism.parts import Parts
@@ -42,7 +43,6 @@ DEFAULT_SUMMARY_SENTENCES = 5
 # A lead sentence is a full sentence (8 words or more, ending as a sentence does), not the
 # headline, dateline or "Updated:" line an article opens with.
 LEAD_MIN_WORDS = 8
-SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*$")
 
 
 @dataclass

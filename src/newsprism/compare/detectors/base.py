@@ -211,8 +211,8 @@ Detect = Callable[[ConflictContext, Pair | None], list[Scored]]
 # either (a test precise enough to run on both). Story detectors' evidence is "story" (a quote
 # group, a story-wide office) or "lexicon" (a list of contested terms, for framing).
 Evidence = str  # "restatement" | "claim" | "any" | "story" | "lexicon"
-PAIR_EVIDENCE = ("restatement", "claim", "any")
-STORY_EVIDENCE = ("story", "lexicon")
+EVIDENCE_BY_SCOPE = {"pair": ("restatement", "claim", "any"), "story": ("story", "lexicon")}
+DEFAULT_EVIDENCE = {"pair": "claim", "story": "story"}
 LOOSE_MIN_LEXICAL = 0.4
 
 
@@ -235,8 +235,8 @@ def detector(
     "story" for a story detector unless given)."""
     if scope not in ("pair", "story"):
         raise ValueError(f"scope must be pair or story, not {scope!r}")
-    allowed = PAIR_EVIDENCE if scope == "pair" else STORY_EVIDENCE
-    evidence = evidence or allowed[1 if scope == "pair" else 0]
+    allowed = EVIDENCE_BY_SCOPE[scope]
+    evidence = evidence or DEFAULT_EVIDENCE[scope]
     if evidence not in allowed:
         raise ValueError(
             f"a {scope} detector's evidence must be one of {', '.join(allowed)}, not {evidence!r}"

@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 from newsprism.compare.detectors.base import (
     MAX_SIDES_PER_VALUE,
@@ -29,7 +28,7 @@ from newsprism.compare.detectors.base import (
     scored,
     side,
 )
-from newsprism.lexicon import ENGLISH, reads_as_english
+from newsprism.lexicon import ENGLISH, framing_terms, reads_as_english
 from newsprism.model import Article, ConflictSide
 
 # Words just before a term (within its sentence) that keep it at a distance from the outlet.
@@ -51,19 +50,8 @@ class Referent:
         return " / ".join(f'"{terms[0]}"' for terms in self.framings)
 
 
-@cache
 def referents(language: str = ENGLISH) -> tuple[Referent, ...]:
-    path = resources.files("newsprism.data").joinpath(language).joinpath("framing-terms.txt")
-    found = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        framings = tuple(
-            tuple(term.strip() for term in framing.split(",") if term.strip())
-            for framing in line.split(" | ")
-        )
-        found.append(Referent(framings))
-    return tuple(found)
+    return tuple(Referent(framings) for framings in framing_terms(language))
 
 
 @cache

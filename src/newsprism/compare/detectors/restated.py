@@ -129,7 +129,7 @@ def _claims(context: ConflictContext, pair: Pair, change: Change) -> list[str]:
     return sorted(found)
 
 
-def _replaced(context: ConflictContext, pair: Pair) -> list[Change]:
+def _replaced(pair: Pair) -> list[Change]:
     """The changes where each side has words (one word or name given for another)."""
     return [c for c in _changes(pair) if c.a and c.b]
 
@@ -267,7 +267,7 @@ def detect_figures(context: ConflictContext, pair: Pair | None) -> list[Scored]:
     """A figure changed inside a restatement: "7 people were killed" / "11 people were killed"."""
     assert pair is not None
     results = []
-    for change in _replaced(context, pair):
+    for change in _replaced(pair):
         if not _same_participants(context, pair, change):
             continue
         qa, qb = _quantity_in(pair.a, change.a), _quantity_in(pair.b, change.b)
@@ -392,7 +392,7 @@ def detect_date_words(context: ConflictContext, pair: Pair | None) -> list[Score
     """A weekday or month changed inside a restatement: "on Sunday" / "on Tuesday"."""
     assert pair is not None
     results = []
-    for change in _replaced(context, pair):
+    for change in _replaced(pair):
         x, y = _date_word(change.a), _date_word(change.b)
         if x is None or y is None or x == y or ((x in WEEKDAYS) != (y in WEEKDAYS)):
             continue
@@ -481,7 +481,7 @@ def detect_people(context: ConflictContext, pair: Pair | None) -> list[Scored]:
     if context.entities is None:
         return []
     results = []
-    for change in _replaced(context, pair):
+    for change in _replaced(pair):
         start_a, end_a, text_a = _span_of(change.a, pair.a)
         start_b, end_b, text_b = _span_of(change.b, pair.b)
         if not (_is_name(change.a) and _is_name(change.b)):
@@ -562,7 +562,7 @@ def detect_quote_words(context: ConflictContext, pair: Pair | None) -> list[Scor
     results = []
     quoted_a = context.direct_quotes.get(pair.a.article_id, [])
     quoted_b = context.direct_quotes.get(pair.b.article_id, [])
-    for change in _replaced(context, pair):
+    for change in _replaced(pair):
         if not (_quoted(change.a[0], quoted_a) and _quoted(change.b[0], quoted_b)):
             continue
         if is_negation_change(change) or not quoted_words_differ(change):
