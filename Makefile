@@ -35,6 +35,7 @@ bench: setup
 	$(BIN)/python bench/compare_speed.py
 	$(BIN)/python bench/summary_eval.py --split labelled
 	$(BIN)/python bench/summary_eval.py --split eval
+	$(BIN)/python bench/claims_judged.py --split eval --judged tests/data/compare/judged-claims-eval.jsonl --facts tests/data/compare/facts-eval.jsonl
 	$(BIN)/python bench/cluster_eval.py
 	$(BIN)/python bench/engine_speed.py
 	$(BIN)/python bench/serve_load.py

@@ -58,7 +58,9 @@ def test_the_same_fact_in_two_outlets_is_one_shared_claim() -> None:
 
 def test_omissions_and_exclusive_claims_per_article() -> None:
     _, _, comparison = _compare(
-        "The factory fire killed three workers on Monday. The owner was arrested later that day.",
+        # (a looser paraphrase, "The owner was arrested later that day.", is one the same-fact
+        # test of align.py now misses: closeness 0.68 alone is no evidence of one fact)
+        "The factory fire killed three workers on Monday. Police arrested the owner later that day.",
         "Three workers died in a fire at the factory on Monday. Police arrested the owner of the factory.",
         "Three workers were killed when fire swept through the factory on Monday. The city declared three days of mourning for the victims.",
     )

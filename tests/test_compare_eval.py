@@ -12,14 +12,15 @@ from conftest import DATA
 
 STORIES = DATA / "compare" / "stories.jsonl"
 STORIES_SHA256 = "6c375287e52d5ccd8bce3c29aceb55c87c27db863adfc35112c36f5011905611"
-# Measured 2026-12-03 (bench/compare_eval.py): alignment pairs P 0.887 / R 0.477; conflicts
-# P 1.000 / R 0.267, planted recall 0.444 (issue 13 traded the loose claim-level findings, which a
-# reader judged right 1 time in 3 on unseen stories, for precision: they are no longer shown).
+# Measured 2026-12-03 (bench/compare_eval.py): alignment pairs P 0.913 / R 0.388; conflicts
+# P 1.000 / R 0.422, planted recall 0.667. The alignment recall floor was lowered once, on purpose
+# (0.45 → 0.36): issue 13's same-fact test (align.SAME_FACT_MIN_COSINE / _JACCARD) trades pairs
+# that are merely close for precision, which a reader judged 0.73 → 0.83 on unseen dev stories.
 # Floors leave room for model and library updates.
-ALIGNMENT_PRECISION_FLOOR = 0.85
-ALIGNMENT_RECALL_FLOOR = 0.45
+ALIGNMENT_PRECISION_FLOOR = 0.88
+ALIGNMENT_RECALL_FLOOR = 0.36
 CONFLICT_PRECISION_FLOOR = 0.88
-CONFLICT_RECALL_FLOOR = 0.24
+CONFLICT_RECALL_FLOOR = 0.40
 
 
 def test_labelled_stories_are_the_ones_the_floors_were_set_on() -> None:

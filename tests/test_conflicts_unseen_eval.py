@@ -28,13 +28,13 @@ JUDGED = DATA / "compare" / "judged-eval.jsonl"
 EVAL_DIGEST = "f868252696a3e8da"
 EVAL_STORIES = 44
 # Measured 2026-12-03 on the evaluation split (bench/conflicts_unseen.py --split eval; README):
-# planted recall 0.448 of what briefs show (117 of 261 plants); 16 conflicts shown on 44 untouched
-# stories, 13 judged false (0.30 per story). Raise these as quality rises; never lower them.
-PLANTED_RECALL_FLOOR = 0.42
-# Conflicts a reader judged false, and those not judged yet, per untouched story: measured 0.30
-# (the target); the ceiling leaves one finding of room for the embedding's numeric drift
-# across machines (a changed alignment can surface one unjudged conflict).
-MAX_FALSE_PER_STORY = 0.34
+# planted recall 0.521 of what briefs show (136 of 261 plants); 10 conflicts shown on 44 untouched
+# stories, 7 judged false (0.16 per story). Raise these as quality rises; never lower them.
+PLANTED_RECALL_FLOOR = 0.49
+# Conflicts a reader judged false, and those not judged yet, per untouched story: measured 0.16;
+# the ceiling leaves one finding of room for the embedding's numeric drift across machines (a
+# changed alignment can surface one unjudged conflict).
+MAX_FALSE_PER_STORY = 0.19
 
 
 @pytest.mark.slow

@@ -11,12 +11,15 @@ from newsprism.evaluation.summary import evaluate_summaries
 
 from conftest import DATA
 
-# Measured 2026-11-23 (bench/summary_eval.py): ROUGE-1 0.444, coverage of the claims most outlets
-# report 0.415, citation balance 0.987, 2.79 outlets cited per sentence (LexRank: 0.472, 0.381,
-# 0.749, 1; TextRank: 0.480, 0.430, 0.828, 1).
-ROUGE1_FLOOR = 0.40
-COVERAGE_FLOOR = 0.36
-BALANCE_FLOOR = 0.95
+# Measured 2026-12-03 (bench/summary_eval.py): ROUGE-1 0.470, coverage of the claims most outlets
+# report 0.457, citation balance 0.917, 1.56 outlets cited per sentence (was 2.79; LexRank: 0.472, 0.381,
+# 0.749, 1; TextRank: 0.480, 0.430, 0.828, 1). The balance floor was lowered once, on purpose
+# (0.95 → 0.88): since issue 13 a sentence cites only the articles whose sentence states it (a
+# reader judged 0.52 of the former citations right on unseen stories), so fewer outlets per sentence.
+ROUGE1_FLOOR = 0.42
+COVERAGE_FLOOR = 0.40
+BALANCE_FLOOR = 0.88
+CITATIONS_PER_SENTENCE_FLOOR = 1.4
 
 
 @pytest.mark.slow
@@ -27,4 +30,5 @@ def test_summary_quality_floors() -> None:
     assert ours.mean("rouge1") >= ROUGE1_FLOOR
     assert ours.mean("coverage") >= COVERAGE_FLOOR
     assert ours.mean("balance") >= BALANCE_FLOOR > lexrank.mean("balance")
-    assert ours.mean("citations_per_sentence") >= 2
+    # more than one outlet per sentence on average, though only those whose sentence states it
+    assert ours.mean("citations_per_sentence") >= CITATIONS_PER_SENTENCE_FLOOR

@@ -258,11 +258,13 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-# Datelines and bylines: "Last updated at 22:46 GMT", "UPDATED: 22:07 GMT, 7 July 2012", "By Jane Roe".
+# Datelines and bylines: "Last updated at 22:46 GMT", "UPDATED: 22:07 GMT, 7 July 2012", "Published
+# July 28, 2004", "posted Apr 24th, 2013", "By Jane Roe".
 # Case-insensitive only for the first words: a byline's name must really be capitalised ("By
 # Tuesday, the toll had risen" is a claim), and "Updated figures show …" is not a dateline.
 _PAGE_LINE = re.compile(
-    r"^\s*(?:(?i:(?:last\s+)?(?:updated|published|posted|modified))(?:\s+(?i:at|on))?\s*[:\d]"
+    r"^\s*(?:(?i:(?:last\s+)?(?:updated|published|posted|modified))(?:\s+(?i:at|on))?"
+    r"\s*(?:[:\d]|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)"
     r"|(?i:by)\s+(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|then|now)\b)"
     r"[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}\s*(?:[,|]|$))"
 )

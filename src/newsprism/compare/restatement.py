@@ -145,6 +145,12 @@ def restatement(a: list[Piece], b: list[Piece]) -> Restatement | None:
             stretches.append([(after.size, (), ())])
         else:
             stretches[-1].append((after.size, gap_a, gap_b))
+    first, last = blocks[0], blocks[-1]
+    # Both sides opening (or ending) with a few words of their own is one substitution there
+    # ("John Jenkin, 23, had …" / "Mike Ross, 23, had …"); one side alone is an excerpt. Such an
+    # edge joins the changes of its stretch, not its share of common words.
+    opening = _edge_change(tuple(words_a[: first.a]), tuple(words_b[: first.b]))
+    ending = _edge_change(tuple(words_a[last.a + last.size :]), tuple(words_b[last.b + last.size :]))
     best: tuple[int, float] | None = None
     changes: list[Change] = []
     for number, stretch in enumerate(stretches):
@@ -156,10 +162,25 @@ def restatement(a: list[Piece], b: list[Piece]) -> Restatement | None:
         if best is None or matched > best[0]:
             best = (matched, shared)
         covered = (matched + differing) / max(1, min(len(words_a), len(words_b)))
-        changes.extend(Change(x, y, shared, number, min(1.0, covered)) for _, x, y in stretch if x or y)
+        runs = [(x, y) for _, x, y in stretch if x or y]
+        if number == 0 and opening:
+            runs.insert(0, opening)
+        if number == len(stretches) - 1 and ending:
+            runs.append(ending)
+        changes.extend(Change(x, y, shared, number, min(1.0, covered)) for x, y in runs)
     if best is None:
         return None
     return Restatement(best[0], best[1], tuple(changes))
+
+
+def _edge_change(
+    run_a: tuple[Piece, ...], run_b: tuple[Piece, ...]
+) -> tuple[tuple[Piece, ...], tuple[Piece, ...]] | None:
+    """The words both sides have of their own before the first (or after the last) shared word,
+    when both have some and neither more than MAX_CHANGED_WORDS."""
+    if run_a and run_b and max(len(run_a), len(run_b)) <= MAX_CHANGED_WORDS:
+        return run_a, run_b
+    return None
 
 
 AUXILIARIES = frozenset("do does did has have had will would could can should may might must".split())

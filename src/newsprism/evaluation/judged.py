@@ -7,12 +7,17 @@ whether each summary sentence's cited span states what the sentence says.
 item a stable key, so judgements (one JSON object a line: key, verdict, reason) are committed and
 re-applied to later runs (`bench/claims_judged.py`); an item no one judged is reported as such,
 never counted as right.
+
+Recall needs gold the system never saw: ``sentences_to_pair`` lists the sentences of two articles
+of a story for a reader to find every fact both state, and ``shared_recall`` counts how many of
+those facts one shared claim of the brief holds.
 """
 
 from __future__ import annotations
 
 import hashlib
 import random
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,6 +25,8 @@ from newsprism.model import Article, Brief, Span, article_labels
 
 # Shared claims sampled per story (one pair of sentences each): a sample a reader can judge in an hour.
 SHARED_CLAIMS_PER_STORY = 3
+# Summary citations sampled per story: a summary cites ~30 spans on a 20-article ECB+ story.
+CITATIONS_PER_STORY = 4
 CONTEXT_CHARACTERS = 300
 
 
@@ -50,8 +57,11 @@ def shared_pairs_in_context(
     return records
 
 
-def citations_in_context(gold: str, brief: Brief) -> list[dict[str, Any]]:
-    """Every summary sentence with each cited article's supporting span, in context."""
+def citations_in_context(
+    gold: str, brief: Brief, per_story: int = CITATIONS_PER_STORY
+) -> list[dict[str, Any]]:
+    """A seeded sample of ``per_story`` (summary sentence, cited article's span) of a brief, the
+    span in context."""
     by_id = {a.id: a for a in brief.articles}
     labels = article_labels(brief.articles)
     records = []
@@ -67,7 +77,64 @@ def citations_in_context(gold: str, brief: Brief) -> list[dict[str, Any]]:
                     "cited": _in_context(by_id[span.article_id], span, labels),
                 }
             )
-    return records
+    return sample_in_order(records, per_story, f"{gold}|citation")
+
+
+def sample_in_order(records: list[dict[str, Any]], size: int, seed: str) -> list[dict[str, Any]]:
+    """A seeded sample of ``size`` records, in their order."""
+    chosen = set(random.Random(seed).sample(range(len(records)), min(size, len(records))))
+    return [r for i, r in enumerate(records) if i in chosen]
+
+
+# A reader's sentence: a paragraph break, or an end mark before a capital (or an opening quote).
+SENTENCE_BREAK = re.compile(r"\n+|(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[\"“‘(]?[A-Z0-9])")
+
+
+def sentences_to_pair(gold: str, articles: Sequence[Article]) -> dict[str, Any]:
+    """Two articles of a story (a seeded choice), their sentences numbered with offsets: "a3" is
+    the third sentence of the first."""
+    rng = random.Random(f"{gold}|pair")
+    chosen = rng.sample(sorted(articles, key=lambda a: a.id), 2)
+    return {
+        "story": gold,
+        **{
+            side: {"article_id": article.id, "sentences": _numbered(side, article.text)}
+            for side, article in zip("ab", chosen, strict=True)
+        },
+    }
+
+
+def _numbered(side: str, text: str) -> list[dict[str, Any]]:
+    sentences: list[dict[str, Any]] = []
+    start = 0
+    for cut in [*SENTENCE_BREAK.finditer(text), None]:
+        end = cut.start() if cut else len(text)
+        if text[start:end].strip():
+            sentences.append(
+                {"id": f"{side}{len(sentences) + 1}", "start": start, "end": end, "text": text[start:end]}
+            )
+        start = cut.end() if cut else end
+    return sentences
+
+
+def shared_recall(pairs: dict[str, Any], facts: Sequence[dict[str, Any]], brief: Brief) -> list[bool]:
+    """For each fact a reader found both articles of ``pairs`` state ({"a": "a3", "b": "b5"}),
+    whether one shared claim of the brief holds a sentence overlapping each side."""
+    place = {
+        s["id"]: (pairs[side]["article_id"], s["start"], s["end"])
+        for side in "ab"
+        for s in pairs[side]["sentences"]
+    }
+
+    def holds(claim_support: Sequence[Span], where: tuple[str, int, int]) -> bool:
+        article_id, start, end = where
+        return any(s.article_id == article_id and s.start < end and start < s.end for s in claim_support)
+
+    shared = [c.support for c in brief.claims if c.status == "shared"]
+    return [
+        any(holds(support, place[fact["a"]]) and holds(support, place[fact["b"]]) for support in shared)
+        for fact in facts
+    ]
 
 
 def judged_precision(

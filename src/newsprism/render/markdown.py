@@ -43,8 +43,8 @@ def render_markdown(brief: Brief) -> str:
         balance = citation_balance(brief.summary, [a.id for a in brief.articles])
         lines += [
             "",
-            f"Every sentence is one outlet's wording of a claim; the brackets list every outlet that reports "
-            f"it. Citation balance {balance:.2f} (1 = all outlets cited equally often).",
+            f"Every sentence is one outlet's wording of a claim; the brackets list the outlets whose own "
+            f"sentence states it. Citation balance {balance:.2f} (1 = all outlets cited equally often).",
             "",
         ]
     if brief.highlights:

@@ -35,6 +35,9 @@ from newsprism.compare.restatement import (
     inflected,
     is_negation_change,
 )
+from newsprism.compare.restatement import (
+    pieces as text_pieces,
+)
 from newsprism.lexicon import WEEKDAYS, fold, honorifics, is_speech_verb, stop_words
 from newsprism.model import ConflictKind
 
@@ -87,6 +90,11 @@ def _figure(pieces: tuple[Piece, ...]) -> float | None:
         elif piece.key in NUMBER_WORDS:
             values.append(float(NUMBER_WORDS[piece.key]))
     return values[0] if len(values) == 1 else None
+
+
+def _year(pieces: tuple[Piece, ...]) -> bool:
+    """A four-digit year in a changed run ("2018", not "2,018")."""
+    return any(len(p.key) == 4 and p.key.isdigit() and 1800 <= int(p.key) <= 2100 for p in pieces)
 
 
 LOWER_BOUNDS = frozenset("least plus over more than".split())
@@ -240,7 +248,8 @@ def _value_kinds(run: tuple[Piece, ...]) -> set[str]:
             kinds.add("figure")
         elif p.key in MONTH_NAMES or p.key in WEEKDAYS:
             kinds.add("date")
-        elif p.text[:1].isupper():
+        elif p.text[:1].isupper() and p.key not in stop_words():
+            # "The" or "He" opening a sentence is no name.
             kinds.add("name")
     return kinds
 
@@ -257,9 +266,26 @@ def _same_participants(context: ConflictContext, pair: Pair, change: Change) -> 
             changed |= {
                 e.id for _, _, e in context.entities.mentions_in(article_id, run[0].start, run[-1].end)
             }
-    only_a = pair.a.entity_ids - pair.b.entity_ids - changed
-    only_b = pair.b.entity_ids - pair.a.entity_ids - changed
+    only_a = _unwritten(context, pair.a, pair.a.entity_ids - pair.b.entity_ids - changed, pair.b)
+    only_b = _unwritten(context, pair.b, pair.b.entity_ids - pair.a.entity_ids - changed, pair.a)
     return not (only_a and only_b)
+
+
+def _unwritten(
+    context: ConflictContext, unit: Unit, entity_ids: frozenset[str], other: Unit
+) -> frozenset[str]:
+    """The entities of ``unit`` whose words the other sentence does not write: entity recognition
+    may read "the Indian Navy" as one name in one article and as "Indian" + "Navy" in another."""
+    assert context.entities is not None
+    if not entity_ids:
+        return entity_ids
+    words_of_other = {p.key for p in text_pieces(other.text)}
+    written = {
+        entity.id
+        for start, end, entity in context.entities.mentions_in(unit.article_id, unit.start, unit.end)
+        if {p.key for p in text_pieces(unit.text[start - unit.start : end - unit.start])} <= words_of_other
+    }
+    return entity_ids - written
 
 
 @detector("number", scope="pair", order=1, evidence="restatement")
@@ -293,6 +319,8 @@ def detect_figures(context: ConflictContext, pair: Pair | None) -> list[Scored]:
         x, y = _figure(change.a), _figure(change.b)
         if x is None or y is None or x == y:
             continue
+        if _year(change.a) != _year(change.b):
+            continue  # "since 2018" / "in five years": a year and a count say one thing two ways
         if _consistent(x, _hedge(pair.a, change.a), y, _hedge(pair.b, change.b)):
             continue
         dated = _in_date(pair.a, change.a[0]) and _in_date(pair.b, change.b[0])
@@ -466,9 +494,11 @@ def _same_person_named(x: str, y: str) -> bool:
 
 def _is_name(run: tuple[Piece, ...]) -> bool:
     """One to four capitalised words (a middle initial may be one capital), not only titles
-    ("Miss", "Sgt.")."""
+    ("Miss", "Sgt."), and none a function word or a day ("He", "On Saturday" opening a sentence)."""
     words = [p.text for p in run]
     if not 1 <= len(words) <= 4 or all(p.key in honorifics() for p in run):
+        return False
+    if any(p.key in stop_words() or p.key in WEEKDAYS or p.key in MONTH_NAMES for p in run):
         return False
     return all((w[:1].isupper() and w[1:].islower()) or (len(w) == 1 and w.isupper()) for w in words)
 
