@@ -6,7 +6,7 @@
     python bench/claims_judged.py --split eval --facts tests/data/compare/facts-eval.jsonl
 
 Dumps, per story, a seeded sample of shared claims (two of each one's sentences, from different
-articles) and every summary citation, in context, for a reader to judge (instructions in
+articles) and of summary citations, in context, for a reader to judge (instructions in
 tests/data/compare/judging-claims.md); with ``--judged`` prints the share judged right: "same"
 (the two sentences state one fact) for claims, "supports" for citations. Unjudged items are
 listed and counted apart, never as right. ``--dump-sentences`` writes two articles' numbered

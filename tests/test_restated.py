@@ -66,6 +66,12 @@ def test_two_different_sentences_are_no_restatement() -> None:
             "Rescuers said 55 people were trapped under the collapsed building in the old town.",
             "number",
         ),
+        # a capital opening both sentences is no name: the figure is the change
+        (
+            "Police said 7 people were killed in the blast near the market on Sunday.",
+            "Officials said 11 people were killed in the blast near the market on Sunday.",
+            "number",
+        ),
         (
             "The council voted to close the old bridge to traffic on Sunday after an inspection.",
             "The council voted to close the old bridge to traffic on Tuesday after an inspection.",
@@ -89,15 +95,6 @@ def test_one_value_changed_in_the_same_sentence_is_a_conflict(a: str, b: str, ki
     (conflict,) = comparison.conflicts
     assert conflict.evidence == "restatement" and conflict.confidence is not None
     assert {s.article_id for s in conflict.sides} == {"a0", "a1"}
-
-
-def test_a_name_read_as_one_entity_or_two_still_names_the_same_participants() -> None:
-    # "Indian Navy" may be one entity in one article and "Indian" + "Navy" in the other.
-    comparison = _conflicts(
-        "The Indian Navy said 26 pirates were captured when the ship was seized off the coast.",
-        "The Indian Navy said 55 pirates were captured when the ship was seized off the coast.",
-    )
-    assert [c.kind for c in comparison.conflicts] == ["number"]
 
 
 def test_a_different_person_in_the_same_sentence_is_an_entity_conflict() -> None:

@@ -179,8 +179,8 @@ def _least_loaded(
 
 
 def states(cited: Unit, shown: Unit) -> bool:
-    """Whether ``cited`` can state what ``shown`` says: the two share CITATION_MIN_JACCARD of
-    their content lemmas, or one restates the other. A sentence one claim holds beside the shown
+    """Whether ``cited`` can state what ``shown`` says: no figure in common where both give
+    figures, and CITATION_MIN_JACCARD of their content lemmas shared or one restating the other. A sentence one claim holds beside the shown
     one may be about the same event and say something else ("arrested on suspicion of DUI" / "will
     play on Sunday despite his arrest"); a summary sentence cites only what states it."""
     figures = {q.value for q in shown.quantities}, {q.value for q in cited.quantities}

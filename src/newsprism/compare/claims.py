@@ -264,7 +264,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 # Tuesday, the toll had risen" is a claim), and "Updated figures show …" is not a dateline.
 _PAGE_LINE = re.compile(
     r"^\s*(?:(?i:(?:last\s+)?(?:updated|published|posted|modified))(?:\s+(?i:at|on))?"
-    r"\s*(?:[:\d]|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)"
+    r"\s*(?:[:\d]|(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?\s+\d{1,2}(?:st|nd|rd|th)?\b,?\s+\d{4})"
     r"|(?i:by)\s+(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|then|now)\b)"
     r"[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}\s*(?:[,|]|$))"
 )

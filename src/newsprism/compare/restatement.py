@@ -48,7 +48,8 @@ class Piece:
 @dataclass(frozen=True)
 class Change:
     """One run of words that differs between the two sides inside a shared stretch (either side
-    may be empty: an insertion), and how much of that stretch the two share word for word."""
+    may be empty: an insertion), or that both sides have of their own at its edge, and how much of
+    that stretch the two share word for word."""
 
     a: tuple[Piece, ...]
     b: tuple[Piece, ...]
@@ -58,6 +59,9 @@ class Change:
     # clause of two long sentences may count different things ("killed 170,000 people in the
     # province" / "killed 230,000 people in 13 countries").
     covered: float = 1.0
+    # Before the first (or after the last) shared word of the two texts rather than inside their
+    # stretch: "John Jenkin, 23, had …" / "Mike Ross, 23, had …".
+    edge: bool = False
 
     def text_a(self) -> str:
         return " ".join(p.text for p in self.a)
@@ -129,7 +133,8 @@ def restatement(a: list[Piece], b: list[Piece]) -> Restatement | None:
     The word-level alignment is cut into stretches wherever more than MAX_CHANGED_WORDS words
     differ in a row (there the two say different things); a stretch of at least
     RESTATEMENT_MIN_WORDS shared words, RESTATEMENT_MIN_SHARED of its words common to both, is a
-    restatement, and its inner differences are its changes. Two long sentences that share one
+    restatement, and its inner differences are its changes, with the few words both sides have of
+    their own before its first or after its last shared word. Two long sentences that share one
     clause word for word restate that clause."""
     words_a = [p for p in a if _is_word(p)]
     words_b = [p for p in b if _is_word(p)]
@@ -162,12 +167,12 @@ def restatement(a: list[Piece], b: list[Piece]) -> Restatement | None:
         if best is None or matched > best[0]:
             best = (matched, shared)
         covered = (matched + differing) / max(1, min(len(words_a), len(words_b)))
-        runs = [(x, y) for _, x, y in stretch if x or y]
+        runs = [(x, y, False) for _, x, y in stretch if x or y]
         if number == 0 and opening:
-            runs.insert(0, opening)
+            runs.insert(0, (*opening, True))
         if number == len(stretches) - 1 and ending:
-            runs.append(ending)
-        changes.extend(Change(x, y, shared, number, min(1.0, covered)) for x, y in runs)
+            runs.append((*ending, True))
+        changes.extend(Change(x, y, shared, number, min(1.0, covered), edge) for x, y, edge in runs)
     if best is None:
         return None
     return Restatement(best[0], best[1], tuple(changes))

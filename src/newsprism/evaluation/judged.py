@@ -3,7 +3,7 @@ whether each summary sentence's cited span states what the sentence says.
 
 ``shared_pairs_in_context`` samples, per story, pairs of sentences that one shared claim joins
 (from different articles; a seeded sample, so a rerun judges the same pairs); and
-``citations_in_context`` lists every (summary sentence, cited span) of a brief. Both give each
+``citations_in_context`` a seeded sample of (summary sentence, cited span) of a brief. Both give each
 item a stable key, so judgements (one JSON object a line: key, verdict, reason) are committed and
 re-applied to later runs (`bench/claims_judged.py`); an item no one judged is reported as such,
 never counted as right.

@@ -167,7 +167,14 @@ def _changes(pair: Pair) -> tuple[Change, ...]:
 def changes_value(change: Change) -> bool:
     """One value given for another: a figure or time for a figure or time, a date word for a
     date word, a name for a name ("Surrey Police" for "them" is wording)."""
-    return bool(_value_kinds(change.a) & _value_kinds(change.b))
+    kinds = _value_kinds(change.a) & _value_kinds(change.b)
+    if change.edge and not (
+        max(len(change.a), len(change.b)) >= 2 and _is_name(change.a) and _is_name(change.b)
+    ):
+        # A capital opening both sentences is no name ("Police said …" / "Officials said …"); at
+        # an edge, only a full name on one side is ("John Jenkin, 23" / "Mike Ross, 23").
+        kinds.discard("name")
+    return bool(kinds)
 
 
 # "4 1/2", "4½", "four and a half", "4.5": the fraction words and marks one figure may carry.
@@ -248,8 +255,8 @@ def _value_kinds(run: tuple[Piece, ...]) -> set[str]:
             kinds.add("figure")
         elif p.key in MONTH_NAMES or p.key in WEEKDAYS:
             kinds.add("date")
-        elif p.text[:1].isupper() and p.key not in stop_words():
-            # "The" or "He" opening a sentence is no name.
+        elif p.text[:1].isupper() and (p.key not in stop_words() or p.text.isupper()):
+            # "The" or "He" opening a sentence is no name; "US" is.
             kinds.add("name")
     return kinds
 
@@ -494,11 +501,12 @@ def _same_person_named(x: str, y: str) -> bool:
 
 def _is_name(run: tuple[Piece, ...]) -> bool:
     """One to four capitalised words (a middle initial may be one capital), not only titles
-    ("Miss", "Sgt."), and none a function word or a day ("He", "On Saturday" opening a sentence)."""
+    ("Miss", "Sgt."), and not opening with a function word or a day ("He", "On Saturday")."""
     words = [p.text for p in run]
     if not 1 <= len(words) <= 4 or all(p.key in honorifics() for p in run):
         return False
-    if any(p.key in stop_words() or p.key in WEEKDAYS or p.key in MONTH_NAMES for p in run):
+    first = run[0].key
+    if len(first) > 1 and (first in stop_words() or first in WEEKDAYS or first in MONTH_NAMES):
         return False
     return all((w[:1].isupper() and w[1:].islower()) or (len(w) == 1 and w.isupper()) for w in words)
 
