@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from newsprism import __version__
-from newsprism.compare.align import restated
+from newsprism.compare.align import jaccard, restated
 from newsprism.compare.detectors.restated import changes_value, written_alike
 from newsprism.compare.restatement import is_negation_change, pieces, restatement
 from newsprism.model import (
@@ -186,9 +186,9 @@ def states(cited: Unit, shown: Unit) -> bool:
     figures = {q.value for q in shown.quantities}, {q.value for q in cited.quantities}
     if all(figures) and not figures[0] & figures[1]:
         return False  # "a depth of 1.2 miles" is not stated by "12 miles deep"
-    union = shown.lemmas | cited.lemmas
-    overlap = len(shown.lemmas & cited.lemmas) / len(union) if union else 1.0
-    return overlap >= CITATION_MIN_JACCARD or restated(shown, cited)
+    if not (shown.lemmas or cited.lemmas):
+        return True
+    return jaccard(shown.lemmas, cited.lemmas) >= CITATION_MIN_JACCARD or restated(shown, cited)
 
 
 def differs_in_value(a: Unit, b: Unit) -> bool:

@@ -143,19 +143,18 @@ def align_claims(units: Sequence[Unit], embedder: Embedder) -> Alignment:
     first, second, score = _neighbour_pairs(centred_vectors, ALIGN_THRESHOLD - ENTITY_BONUS - LEXICAL_WEIGHT)
     cross = article_of[first] != article_of[second]
     first, second, score = first[cross], second[cross], score[cross]
+    pairs = list(zip(first.tolist(), second.tolist(), strict=True))
+    lexical = np.array([jaccard(units[i].lemmas, units[j].lemmas) for i, j in pairs])
     bonus = np.array(
-        [_pair_bonus(units[i], units[j]) for i, j in zip(first.tolist(), second.tolist(), strict=True)],
+        [
+            _pair_bonus(units[i], units[j], overlap)
+            for (i, j), overlap in zip(pairs, lexical.tolist(), strict=True)
+        ],
         dtype=np.float32,
     )
     # Closeness is not yet the same fact: a pair links only with evidence that both assert one
     # thing, below.
     plain = np.einsum("ij,ij->i", vectors[first], vectors[second])
-    lexical = np.array(
-        [
-            _jaccard(units[i].lemmas, units[j].lemmas)
-            for i, j in zip(first.tolist(), second.tolist(), strict=True)
-        ]
-    )
     same_fact = (
         ((plain >= SAME_FACT_MIN_COSINE) & (lexical >= SAME_FACT_MIN_JACCARD))
         | (plain >= SAME_FACT_CLOSE_COSINE)
@@ -286,10 +285,12 @@ def _claim_id(units: Sequence[Unit]) -> str:
     return "c" + hashlib.sha256("|".join(u.id for u in units).encode()).hexdigest()[:10]
 
 
-def _pair_bonus(a: Unit, b: Unit) -> float:
-    lexical = _lexical(a, b)
-    bonus = ENTITY_BONUS * _jaccard(a.entity_ids, b.entity_ids) + LEXICAL_WEIGHT * lexical
-    if _jaccard(a.lemmas, b.lemmas) >= ALWAYS_ALIGN_MIN_LEXICAL and restated(a, b):
+def _pair_bonus(a: Unit, b: Unit, overlap: float) -> float:
+    """The entity, lexical and restatement evidence of a pair whose content lemmas' Jaccard is
+    ``overlap``."""
+    lexical = _lexical(a, b, overlap)
+    bonus = ENTITY_BONUS * jaccard(a.entity_ids, b.entity_ids) + LEXICAL_WEIGHT * lexical
+    if overlap >= ALWAYS_ALIGN_MIN_LEXICAL and restated(a, b):
         bonus += RESTATED_BONUS
     return bonus
 
@@ -304,15 +305,16 @@ def restated(a: Unit, b: Unit) -> bool:
     )
 
 
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    """|a ∩ b| / |a ∪ b|; 0 when either is empty."""
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def _lexical(a: Unit, b: Unit) -> float:
-    """Jaccard of content lemmas, raised to 1 when both units state the same figure."""
+def _lexical(a: Unit, b: Unit, overlap: float) -> float:
+    """The Jaccard of content lemmas (``overlap``), raised to 1 when both units state the same figure."""
     if {q.value for q in a.quantities} & {q.value for q in b.quantities}:
         return 1.0
-    return _jaccard(a.lemmas, b.lemmas)
+    return overlap
 
 
 def omitted_claims(
