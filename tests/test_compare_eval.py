@@ -12,7 +12,7 @@ from conftest import DATA
 
 STORIES = DATA / "compare" / "stories.jsonl"
 STORIES_SHA256 = "6c375287e52d5ccd8bce3c29aceb55c87c27db863adfc35112c36f5011905611"
-# Measured 2026-12-03 (bench/compare_eval.py): alignment pairs P 0.913 / R 0.388; conflicts
+# Measured 2026-12-03 (bench/compare_eval.py): alignment pairs P 0.914 / R 0.392; conflicts
 # P 1.000 / R 0.422, planted recall 0.667. The alignment recall floor was lowered once, on purpose
 # (0.45 → 0.36): issue 13's same-fact test (align.SAME_FACT_MIN_COSINE / _JACCARD) trades pairs
 # that are merely close for precision, which a reader judged 0.73 → 0.83 on unseen dev stories.
