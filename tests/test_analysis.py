@@ -45,7 +45,9 @@ def test_the_default_parts_give_the_default_brief() -> None:
 def test_parts_are_names_that_pickle_and_unknown_names_are_refused() -> None:
     parts = Parts.from_names({"embedder": "hashed-words"}, nli="pass-through")
     assert pickle.loads(pickle.dumps(parts)) == parts == Parts(embedder="hashed-words", judge="pass-through")
-    with pytest.raises(NewsprismError, match=r"^unknown embedder 'bert'; known: hashed-words, minilm$"):
+    with pytest.raises(
+        NewsprismError, match=r"^unknown embedder 'bert'; known: e5-small, hashed-words, minilm$"
+    ):
         Parts.from_names(embedder="bert")
     with pytest.raises(NewsprismError, match=r"^unknown part 'tokenizer'"):
         Parts.from_names(tokenizer="x")

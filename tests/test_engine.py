@@ -245,7 +245,8 @@ def test_ray_loads_the_model_once_per_worker(ray_engine: RayEngine, sample_artic
     """Twenty batches over two workers: each worker builds the embedder once and reuses it, and
     the rows come back in the texts' order."""
     texts = [story_text(a) for a in sample_articles] * 8
-    rows = list(ray_engine.map_batches(EmbedTexts(PARTS), texts, batch_size=2))
+    pairs = [(text, "en") for text in texts]
+    rows = list(ray_engine.map_batches(EmbedTexts(PARTS), pairs, batch_size=2))
     np.testing.assert_allclose(np.vstack(rows), default_embedder().embed(texts), atol=1e-5)
     workers = ray_engine.last_run
     assert 1 <= len(workers) <= 2

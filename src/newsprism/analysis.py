@@ -59,7 +59,13 @@ STAGES: tuple[Stage, ...] = (
         ("story", "language"),
         ("embedder",),
         "comparison",
-        lambda r, p: compare_story(r["story"], r["language"], p.get_embedder(), p.get_judge()),
+        lambda r, p: compare_story(
+            r["story"],
+            r["language"],
+            p.get_embedder(),
+            p.get_judge(),
+            cross_lingual=p.cross_lingual_for(a.language for a in r["story"].articles),
+        ),
     ),
     Stage(
         "perspectives",

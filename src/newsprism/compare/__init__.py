@@ -13,7 +13,7 @@ from newsprism.compare.detectors.base import REPORT_MIN_CONFIDENCE
 from newsprism.compare.name_variants import name_variants
 from newsprism.compare.nli import ContradictionJudge
 from newsprism.compare.quote_groups import group_quotes
-from newsprism.embed import Embedder
+from newsprism.embed import CrossLingual, Embedder
 from newsprism.model import Claim, Conflict, Limit, NameVariant, Quote, Story, article_labels
 from newsprism.nlp import LanguageLayer
 
@@ -47,13 +47,14 @@ def compare_story(
     embedder: Embedder,
     judge: ContradictionJudge | None = None,
     min_confidence: float = REPORT_MIN_CONFIDENCE,
+    cross_lingual: CrossLingual | None = None,
 ) -> Comparison:
     """Claims (shared and exclusive), quote groups, conflicts, and per article its exclusive and
-    omitted claims."""
+    omitted claims. ``cross_lingual`` compares units not in English (see align_claims)."""
     articles = story.articles
     quotes = group_quotes(language.quotes, language.annotated)
     units = split_units(language.annotated, language.entities, quotes, language.dates)
-    alignment = align_claims(units, embedder)
+    alignment = align_claims(units, embedder, cross_lingual)
     found = find_conflicts(alignment, articles, quotes, language.entities, judge)
     strong = [c for c in found if (c.confidence or 0) >= min_confidence]
     alignment = separate_denials(alignment, strong)  # only what the brief asserts reshapes claims

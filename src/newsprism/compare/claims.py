@@ -108,6 +108,7 @@ class Unit:
     # The article's headline (its title, or a short unpunctuated first paragraph): a claim may hold
     # an outlet's headline and the body sentence that states the same fact.
     headline: bool = False
+    language: str | None = None  # the article's: units in other languages are compared by e5
 
     @property
     def slot(self) -> str:
@@ -172,6 +173,7 @@ def split_units(
                     key=lambda d: position[id(d)],
                 ),
                 quote_ids=tuple(q.id for q in sorted(nearby, key=lambda q: position[id(q)]) if start < q.end),
+                language=article.article.language,
             )
             unit.headline = paragraph is article.paragraphs[0] and _is_headline(article, paragraph)
             _describe(article, unit, paragraph, tokens)
@@ -287,6 +289,8 @@ def _carries_claim(text: str, tokens: Sequence[Token]) -> bool:
         return False
     if _PAGE_LINE.match(text) and len(text.split()) <= 12:
         return False
+    if tokens and not tokens[0].doc.has_annotation("POS"):
+        return True  # a language without a tagger (nlp.annotate.SpacyBlank): its length decides
     return any(t.pos_ in {"VERB", "AUX"} for t in tokens)
 
 

@@ -172,15 +172,20 @@ def clean_documents(
 
 @dataclass(frozen=True)
 class EmbedTexts:
-    """Builds, on a worker, the function that embeds a batch of texts with the parts' embedder."""
+    """Builds, on a worker, the function that embeds a batch of (text, language) pairs with the
+    parts' embedder (and, for texts not in English, their cross-lingual one: stories.embed_leads)."""
 
     parts: Parts
 
-    def __call__(self) -> BatchFunction[str, NDArray[np.float32]]:
+    def __call__(self) -> BatchFunction[tuple[str, str | None], NDArray[np.float32]]:
         embedder = self.parts.get_embedder()
 
-        def embed(batch: list[str]) -> list[NDArray[np.float32]]:
-            return list(embedder.embed(batch))
+        def embed(batch: list[tuple[str, str | None]]) -> list[NDArray[np.float32]]:
+            from newsprism.stories import embed_leads
+
+            languages = [language for _, language in batch]
+            cross_lingual = self.parts.cross_lingual_for(languages)
+            return list(embed_leads([text for text, _ in batch], languages, embedder, cross_lingual))
 
         return embed
 
@@ -191,7 +196,7 @@ def embed_for_stories(articles: Sequence[Article], engine: Engine, parts: Parts)
     from newsprism.stories import story_text
 
     # The texts, not the articles, travel to the workers: a lead is a tenth of an article.
-    texts = [story_text(a) for a in articles]
+    texts = [(story_text(a), a.language) for a in articles]
     rows = list(engine.map_batches(EmbedTexts(parts), texts, batch_size=EMBED_BATCH_SIZE))
     if not rows:
         return np.zeros((0, 0), dtype=np.float32)

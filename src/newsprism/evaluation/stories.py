@@ -78,7 +78,10 @@ def evaluate_clustering(articles: Sequence[Article], gold: Sequence[str]) -> dic
     """newsprism batch and stream, and HDBSCAN over the same dense vectors, on one corpus."""
     from sklearn.cluster import HDBSCAN
 
-    vectors = dense_vectors(articles, Parts.default().get_embedder())
+    parts = Parts.default()
+    vectors = dense_vectors(
+        articles, parts.get_embedder(), parts.cross_lingual_for(a.language for a in articles)
+    )
     results = {"newsprism batch": bcubed(labels_of(cluster_stories(articles, vectors), articles), gold)}
     stream = StoryStream()
     results["newsprism stream"] = bcubed(stream.add_batch(articles, vectors), gold)

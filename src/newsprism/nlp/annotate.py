@@ -185,7 +185,8 @@ MAX_PARAGRAPH_CHARS = 20_000
 
 def content_lemmas(tokens: Iterable[Token]) -> frozenset[str]:
     """Lower-cased lemmas of the words that carry content (no stop words, no numbers or marks)."""
-    return frozenset(t.lemma_.lower() for t in tokens if t.is_alpha and not t.is_stop)
+    # A blank pipeline (other languages) has no lemmas: the lower-cased word stands for itself.
+    return frozenset((t.lemma_ or t.lower_).lower() for t in tokens if t.is_alpha and not t.is_stop)
 
 
 def paragraphs_of(text: str) -> list[tuple[int, str]]:
@@ -217,15 +218,16 @@ def annotate(
     nlp: Language | None = None,
     n_process: int = 1,
     on_article: Callable[[], None] | None = None,
+    reads: Callable[[Article], bool] = is_english,
 ) -> list[AnnotatedArticle]:
-    """Run the spaCy pipeline over every paragraph of every article (one batched pass);
-    ``on_article`` is called as each article's last paragraph is done (for progress bars)."""
+    """Run the spaCy pipeline over every paragraph of every article it ``reads`` (one batched
+    pass); ``on_article`` is called as each article's last paragraph is done (for progress bars)."""
     nlp = nlp or load_model()
     articles = list(articles)
     pieces = [
         (index, start, text)
         for index, a in enumerate(articles)
-        if is_english(a)
+        if reads(a)
         for start, text in paragraphs_of(a.text)
     ]
     last_piece = {index: i for i, (index, _, _) in enumerate(pieces)}
@@ -265,3 +267,44 @@ class SpacyEnglish:
         self, articles: Sequence[Article], on_article: Callable[[], None] | None = None
     ) -> list[AnnotatedArticle]:
         return annotate(articles, on_article=on_article)
+
+
+class SpacyBlank:
+    """Any language spaCy tokenizes (ru, es, fr, ar, de, zh, ... without a model): its own
+    tokenizer, stop words and number words, and a punctuation sentencizer. No parse, no tags, no
+    named entities: the documented fallback where no model ships on PyPI. Claims, figures and
+    direct quotes come from it; speakers, reported speech and entities need a model."""
+
+    name = "spaCy blank pipelines (tokens and sentences)"
+
+    def annotate(
+        self, articles: Sequence[Article], on_article: Callable[[], None] | None = None
+    ) -> list[AnnotatedArticle]:
+        by_language: dict[str, list[int]] = {}
+        for index, article in enumerate(articles):
+            by_language.setdefault(article.language or "xx", []).append(index)
+        annotated: list[AnnotatedArticle | None] = [None] * len(articles)
+        for language, indices in by_language.items():
+            done = annotate(
+                [articles[i] for i in indices],
+                nlp=blank_model(language),
+                on_article=on_article,
+                reads=lambda _: True,
+            )
+            for i, result in zip(indices, done, strict=True):
+                annotated[i] = result
+        return [a for a in annotated if a is not None]
+
+
+@cache
+def blank_model(language: str) -> Language:
+    """spaCy's blank pipeline of a language, with a sentencizer; the multi-language one ("xx") for
+    a language spaCy does not know."""
+    import spacy
+
+    try:
+        nlp = spacy.blank(language)
+    except (ImportError, KeyError, ValueError):  # unknown code, or a tokenizer needing a missing package
+        nlp = spacy.blank("xx")
+    nlp.add_pipe("sentencizer")
+    return nlp

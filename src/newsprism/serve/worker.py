@@ -239,7 +239,10 @@ class Worker:
         new = [a for a in articles if a.id not in placed]
         if not new:
             return placed
-        vectors = dense_vectors(new, self.parts.get_embedder())  # the slow part, outside the lease
+        # The slow part, outside the lease.
+        vectors = dense_vectors(
+            new, self.parts.get_embedder(), self.parts.cross_lingual_for(a.language for a in new)
+        )
         self._catch_up()  # most of it outside the lease too; what others add meanwhile, inside
         with queue.lease(self.store, queue.STORIES_LEASE, self.worker_id):
             try:

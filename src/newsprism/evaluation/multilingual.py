@@ -1,0 +1,208 @@
+"""Translation invariance: replace one outlet's article by its faithful translation, and the
+story's comparison should keep what it found.
+
+The translations (tests/data/multilingual, provenance in its README) keep the original's
+paragraphs one for one, and ECB+ paragraphs are sentences, so a unit is named by its article and
+paragraph on both sides. A *link* is two units of one shared claim. Of the links the English
+story has, ``kept`` is the share the story with the translation still has, and ``kept_across``
+the same for the links through the translated article (the cross-language ones); ``agreement``
+is the share of the translated story's links through that article that the English story also
+has (a lower bound of their precision: a link the English story missed may still be right). Conflicts are named by kind and the paragraphs of their sides, and counted the same way.
+The stories and articles are the ECB+ dev / evaluation splits of evaluation.unseen.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+from pathlib import Path
+
+from newsprism.analysis import annotate_story
+from newsprism.compare import Comparison, compare_story
+from newsprism.lexicon import reads_as_english
+from newsprism.model import Article, Story
+from newsprism.nlp import analyze_language
+from newsprism.nlp.annotate import AnnotatedArticle
+from newsprism.parts import Parts
+
+LANGUAGES = ("ru", "es", "fr", "ar")
+
+Key = tuple[str, int]  # (article id, paragraph index)
+
+
+@dataclass
+class Invariance:
+    language: str
+    stories: int = 0
+    links: int = 0  # of the English stories' shared claims
+    kept: int = 0
+    links_across: int = 0  # those through the translated article
+    kept_across: int = 0
+    found_across: int = 0  # the translated stories' links through the translated article
+    right_across: int = 0  # of which the English story has them too
+    conflicts: int = 0
+    conflicts_kept: int = 0
+
+    @property
+    def kept_share(self) -> float:
+        return self.kept / self.links if self.links else 1.0
+
+    @property
+    def recall_across(self) -> float:
+        return self.kept_across / self.links_across if self.links_across else 1.0
+
+    @property
+    def agreement_across(self) -> float:
+        return self.right_across / self.found_across if self.found_across else 1.0
+
+    @property
+    def conflicts_kept_share(self) -> float:
+        return self.conflicts_kept / self.conflicts if self.conflicts else 1.0
+
+
+def translations(directory: Path, language: str, split: str) -> list[dict[str, str]]:
+    path = directory / f"{language}-{split}.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _paragraph(text: str, offset: int) -> int:
+    return text.count("\n\n", 0, offset)
+
+
+def links(comparison: Comparison, articles: Sequence[Article]) -> set[frozenset[Key]]:
+    """Every pair of units of one shared claim, each named by article and paragraph."""
+    text_of = {a.id: a.text for a in articles}
+    found: set[frozenset[Key]] = set()
+    for claim in comparison.claims:
+        if claim.status != "shared":
+            continue
+        keys = {(s.article_id, _paragraph(text_of[s.article_id], s.start)) for s in claim.support}
+        found.update(frozenset(pair) for pair in combinations(sorted(keys), 2) if pair[0][0] != pair[1][0])
+    return found
+
+
+def conflict_keys(comparison: Comparison, articles: Sequence[Article]) -> set[tuple[str, frozenset[Key]]]:
+    text_of = {a.id: a.text for a in articles}
+    return {
+        (c.kind, frozenset((s.article_id, _paragraph(text_of[s.article_id], s.start)) for s in c.sides))
+        for c in comparison.conflicts
+    }
+
+
+class StoryComparer:
+    """Compares stories, annotating each article text once and comparing each English story once
+    (what the cross-lingual settings cannot change)."""
+
+    def __init__(self, parts: Parts) -> None:
+        self.parts = parts
+        self._annotated: dict[tuple[str, str], AnnotatedArticle] = {}
+        self._english: dict[tuple[tuple[str, str], ...], Comparison] = {}
+
+    def compare(self, articles: Sequence[Article]) -> Comparison:
+        key = tuple((a.id, a.text) for a in articles)
+        if all(reads_as_english(a.language) for a in articles):
+            if key not in self._english:
+                self._english[key] = self._compare(articles)
+            return self._english[key]
+        return self._compare(articles)
+
+    def _compare(self, articles: Sequence[Article]) -> Comparison:
+        story = Story.of(list(articles))
+        missing = [a for a in articles if (a.id, a.text) not in self._annotated]
+        if missing:
+            for done in annotate_story(Story.of(missing), self.parts):
+                self._annotated[(done.article.id, done.article.text)] = done
+        annotated = [self._annotated[(a.id, a.text)] for a in articles]
+        return compare_story(
+            story,
+            analyze_language(annotated),
+            self.parts.get_embedder(),
+            self.parts.get_judge(),
+            cross_lingual=self.parts.cross_lingual_for(a.language for a in articles),
+        )
+
+
+def evaluate_invariance(
+    stories: dict[str, list[Article]],
+    translated: Iterable[dict[str, str]],
+    language: str,
+    comparer: StoryComparer,
+) -> Invariance:
+    """Invariance of one language's translations (``translated``: rows of tests/data/multilingual)."""
+    runner = comparer
+    scores = Invariance(language)
+    for row in translated:
+        articles = stories.get(row["story"])
+        if not articles:
+            continue
+        original = next(a for a in articles if a.id == row["id"])
+        replaced = [
+            a.model_copy(update={"text": row["text"], "title": row["title"], "language": language})
+            if a.id == original.id
+            else a
+            for a in articles
+        ]
+        before, after = runner.compare(articles), runner.compare(replaced)
+        english, mixed = links(before, articles), links(after, replaced)
+        across = {link for link in english if any(key[0] == original.id for key in link)}
+        found_across = {link for link in mixed if any(key[0] == original.id for key in link)}
+        scores.stories += 1
+        scores.links += len(english)
+        scores.kept += len(english & mixed)
+        scores.links_across += len(across)
+        scores.kept_across += len(across & mixed)
+        scores.found_across += len(found_across)
+        scores.right_across += len(found_across & english)
+        conflicts_before, conflicts_after = conflict_keys(before, articles), conflict_keys(after, replaced)
+        scores.conflicts += len(conflicts_before)
+        scores.conflicts_kept += len(conflicts_before & conflicts_after)
+    return scores
+
+
+@dataclass
+class MixedClustering:
+    language: str
+    bcubed_f1: float  # over the split's articles, one per translated story replaced
+    english_f1: float  # the same articles, all in English
+    translated: int
+    with_a_mate: int  # translated articles in one story with at least one article of their gold story
+    with_a_stranger: int  # translated articles in one story with an article of another gold story
+
+
+def evaluate_mixed_clustering(
+    articles: Sequence[Article],
+    gold: Sequence[str],
+    translated: Iterable[dict[str, str]],
+    language: str,
+    parts: Parts,
+) -> MixedClustering:
+    """Story clustering of ``articles`` (labelled ``gold``) with the translated ones replaced."""
+    from newsprism.evaluation.stories import bcubed, labels_of
+    from newsprism.stories import cluster_stories, dense_vectors
+
+    rows = {row["id"]: row for row in translated}
+    replaced = [
+        a.model_copy(update={"text": rows[a.id]["text"], "title": rows[a.id]["title"], "language": language})
+        if a.id in rows
+        else a
+        for a in articles
+    ]
+
+    def labels(batch: Sequence[Article]) -> list[str]:
+        vectors = dense_vectors(
+            batch, parts.get_embedder(), parts.cross_lingual_for(a.language for a in batch)
+        )
+        return labels_of(cluster_stories(batch, vectors), batch)
+
+    english, mixed = labels(articles), labels(replaced)
+    scores = MixedClustering(language, bcubed(mixed, gold).f1, bcubed(english, gold).f1, 0, 0, 0)
+    for i, article in enumerate(replaced):
+        if article.id not in rows:
+            continue
+        together = [j for j in range(len(replaced)) if j != i and mixed[j] == mixed[i]]
+        scores.translated += 1
+        scores.with_a_mate += any(gold[j] == gold[i] for j in together)
+        scores.with_a_stranger += any(gold[j] != gold[i] for j in together)
+    return scores

@@ -1,0 +1,127 @@
+"""Articles in other languages: annotated by spaCy's blank pipelines, compared with English ones
+through e5 (embed.CrossLingual), and grouped into one story with them. Real models, real text:
+the dev-split translations of tests/data/multilingual."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from newsprism.analysis import annotate_story
+from newsprism.compare import compare_story
+from newsprism.compare.align import SAME_FACT_CLOSE_COSINE
+from newsprism.evaluation.multilingual import links
+from newsprism.model import Article, Story
+from newsprism.nlp import analyze_language
+from newsprism.nlp.annotate import SpacyBlank
+from newsprism.nlp.entities import resolve_entities
+from newsprism.parts import Parts
+from newsprism.stories import cluster_stories, dense_vectors
+
+DATA = Path(__file__).parent / "data"
+PARTS = Parts.default()
+
+
+def _article(id: str, language: str, text: str, title: str | None = None) -> Article:
+    return Article(
+        id=id, source=id, outlet=id, domain=None, title=title, published=None, language=language, text=text
+    )
+
+
+def _ecb(story: str) -> list[Article]:
+    rows = [json.loads(line) for line in (DATA / "stories" / "ecbplus.jsonl").read_text("utf-8").splitlines()]
+    return [_article(r["id"], "en", r["text"], r["title"]) for r in rows if r["gold"] == story]
+
+
+def _translation(language: str, article_id: str) -> dict[str, str]:
+    rows = (DATA / "multilingual" / f"{language}-dev.jsonl").read_text("utf-8").splitlines()
+    return next(r for r in map(json.loads, rows) if r["id"] == article_id)
+
+
+def _replaced(articles: list[Article], language: str, article_id: str) -> list[Article]:
+    row = _translation(language, article_id)
+    return [
+        a.model_copy(update={"text": row["text"], "title": row["title"], "language": language})
+        if a.id == article_id
+        else a
+        for a in articles
+    ]
+
+
+def test_a_language_without_a_model_gets_sentences_but_no_entities() -> None:
+    russian = _article(
+        "ru1",
+        "ru",
+        "Госсекретарь США Энтони Блинкен прибыл в Пекин в воскресенье. Он встретился с Си Цзиньпином.",
+    )
+    (annotated,) = SpacyBlank().annotate([russian])
+    assert [s.text for s in annotated.sentences()] == [
+        "Госсекретарь США Энтони Блинкен прибыл в Пекин в воскресенье.",
+        "Он встретился с Си Цзиньпином.",
+    ]
+    assert resolve_entities([annotated]).entities == []
+
+
+def test_the_default_parts_annotate_any_language_and_english_with_its_model() -> None:
+    english = _article("en1", "en", "Antony Blinken arrived in Beijing on Sunday.")
+    spanish = _article("es1", "es", "Antony Blinken llegó a Pekín el domingo.")
+    annotated = annotate_story(Story.of([english, spanish]), PARTS)
+    assert [p.doc.has_annotation("ENT_IOB") for a in annotated for p in a.paragraphs] == [True, False]
+    assert [len(a.sentences()) for a in annotated] == [1, 1]
+
+
+@pytest.mark.slow
+def test_a_translation_is_as_close_as_a_near_copy_and_an_unrelated_sentence_is_not() -> None:
+    cross = PARTS.get_cross_lingual()
+    assert cross is not None
+    english = "A 5.9-magnitude earthquake flattened seven villages in southern Iran, killing 10 people."
+    texts = [
+        english,
+        "Землетрясение магнитудой 5,9 сровняло с землёй семь деревень на юге Ирана, погибли 10 человек.",
+        "Акции компании выросли на бирже после публикации квартального отчёта.",
+    ]
+    vectors = cross.embed(texts)
+    mapped = cross.plain(vectors[0] @ vectors[1:].T, ["ru", "ru"])
+    assert mapped[0] >= SAME_FACT_CLOSE_COSINE > mapped[1]
+
+
+@pytest.mark.slow
+def test_a_translated_outlet_keeps_sharing_the_facts_it_shared_in_english() -> None:
+    """Story 28-ecbplus with one article in Russian: its sentences still share claims with the
+    English articles, mostly the same ones as its original did."""
+    articles = _ecb("28-ecbplus")
+    mixed = _replaced(articles, "ru", "28_6ecbplus")
+
+    def compared(story_articles: list[Article]) -> set[frozenset[tuple[str, int]]]:
+        story = Story.of(story_articles)
+        language = analyze_language(annotate_story(story, PARTS))
+        cross = PARTS.cross_lingual_for(a.language for a in story_articles)
+        comparison = compare_story(story, language, PARTS.get_embedder(), cross_lingual=cross)
+        return {
+            link for link in links(comparison, story_articles) if any(k[0] == "28_6ecbplus" for k in link)
+        }
+
+    english, russian = compared(articles), compared(mixed)
+    assert len(english) >= 3
+    assert len(english & russian) >= len(english) // 2
+    assert len(english & russian) >= len(russian) // 2
+
+
+@pytest.mark.slow
+def test_a_translated_article_joins_its_story_among_others_of_its_kind() -> None:
+    """ECB+ topic 28 holds two different events (28-ecb, 28-ecbplus): the Russian translation of
+    one of them joins that one."""
+    ecb, plus = _ecb("28-ecb"), _ecb("28-ecbplus")
+    articles = ecb + _replaced(plus, "ru", "28_6ecbplus")
+    vectors = dense_vectors(
+        articles, PARTS.get_embedder(), PARTS.cross_lingual_for(a.language for a in articles)
+    )
+    stories = cluster_stories(articles, vectors)
+    story_of = {a.id: s.id for s in stories for a in s.articles}
+    mates = {a.id for a in plus if a.id != "28_6ecbplus" and story_of[a.id] == story_of["28_6ecbplus"]}
+    strangers = {a.id for a in ecb if story_of[a.id] == story_of["28_6ecbplus"]}
+    assert len(mates) >= len(plus) // 2 and not strangers
+    assert np.isfinite(vectors).all()
