@@ -13,7 +13,7 @@ import pytest
 from newsprism.analysis import annotate_story
 from newsprism.compare import compare_story
 from newsprism.compare.align import SAME_FACT_CLOSE_COSINE
-from newsprism.evaluation.multilingual import links
+from newsprism.evaluation.multilingual import as_translated, links
 from newsprism.model import Article, Story
 from newsprism.nlp import analyze_language
 from newsprism.nlp.annotate import SpacyBlank
@@ -43,12 +43,7 @@ def _translation(language: str, article_id: str) -> dict[str, str]:
 
 def _replaced(articles: list[Article], language: str, article_id: str) -> list[Article]:
     row = _translation(language, article_id)
-    return [
-        a.model_copy(update={"text": row["text"], "title": row["title"], "language": language})
-        if a.id == article_id
-        else a
-        for a in articles
-    ]
+    return [as_translated(a, row, language) if a.id == article_id else a for a in articles]
 
 
 def test_a_language_without_a_model_gets_sentences_but_no_entities() -> None:

@@ -7,8 +7,9 @@ paragraph on both sides. A *link* is two units of one shared claim. Of the links
 story has, ``kept`` is the share the story with the translation still has, and ``kept_across``
 the same for the links through the translated article (the cross-language ones); ``agreement``
 is the share of the translated story's links through that article that the English story also
-has (a lower bound of their precision: a link the English story missed may still be right). Conflicts are named by kind and the paragraphs of their sides, and counted the same way.
-The stories and articles are the ECB+ dev / evaluation splits of evaluation.unseen.
+has (a lower bound of their precision: a link the English story missed may still be right).
+Conflicts are named by kind and the paragraphs of their sides, and counted the same way. The
+stories and articles are the ECB+ dev / evaluation splits of evaluation.unseen.
 """
 
 from __future__ import annotations
@@ -19,12 +20,10 @@ from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
-from newsprism.analysis import annotate_story
-from newsprism.compare import Comparison, compare_story
+from newsprism.compare import Comparison
+from newsprism.evaluation.unseen import StoryRunner
 from newsprism.lexicon import reads_as_english
-from newsprism.model import Article, Story
-from newsprism.nlp import analyze_language
-from newsprism.nlp.annotate import AnnotatedArticle
+from newsprism.model import Article
 from newsprism.parts import Parts
 
 LANGUAGES = ("ru", "es", "fr", "ar")
@@ -47,19 +46,24 @@ class Invariance:
 
     @property
     def kept_share(self) -> float:
-        return self.kept / self.links if self.links else 1.0
+        return _share(self.kept, self.links)
 
     @property
     def recall_across(self) -> float:
-        return self.kept_across / self.links_across if self.links_across else 1.0
+        return _share(self.kept_across, self.links_across)
 
     @property
     def agreement_across(self) -> float:
-        return self.right_across / self.found_across if self.found_across else 1.0
+        return _share(self.right_across, self.found_across)
 
     @property
     def conflicts_kept_share(self) -> float:
-        return self.conflicts_kept / self.conflicts if self.conflicts else 1.0
+        return _share(self.conflicts_kept, self.conflicts)
+
+
+def _share(part: int, whole: int) -> float:
+    """``part`` of ``whole``; 1.0 of nothing (nothing to keep is all kept)."""
+    return part / whole if whole else 1.0
 
 
 def translations(directory: Path, language: str, split: str) -> list[dict[str, str]]:
@@ -91,37 +95,26 @@ def conflict_keys(comparison: Comparison, articles: Sequence[Article]) -> set[tu
     }
 
 
-class StoryComparer:
-    """Compares stories, annotating each article text once and comparing each English story once
-    (what the cross-lingual settings cannot change)."""
+class StoryComparer(StoryRunner):
+    """A StoryRunner that also compares each English story once (what the cross-lingual
+    settings cannot change)."""
 
     def __init__(self, parts: Parts) -> None:
-        self.parts = parts
-        self._annotated: dict[tuple[str, str], AnnotatedArticle] = {}
+        super().__init__(parts)
         self._english: dict[tuple[tuple[str, str], ...], Comparison] = {}
 
     def compare(self, articles: Sequence[Article]) -> Comparison:
+        if not all(reads_as_english(a.language) for a in articles):
+            return super().compare(articles)
         key = tuple((a.id, a.text) for a in articles)
-        if all(reads_as_english(a.language) for a in articles):
-            if key not in self._english:
-                self._english[key] = self._compare(articles)
-            return self._english[key]
-        return self._compare(articles)
+        if key not in self._english:
+            self._english[key] = super().compare(articles)
+        return self._english[key]
 
-    def _compare(self, articles: Sequence[Article]) -> Comparison:
-        story = Story.of(list(articles))
-        missing = [a for a in articles if (a.id, a.text) not in self._annotated]
-        if missing:
-            for done in annotate_story(Story.of(missing), self.parts):
-                self._annotated[(done.article.id, done.article.text)] = done
-        annotated = [self._annotated[(a.id, a.text)] for a in articles]
-        return compare_story(
-            story,
-            analyze_language(annotated),
-            self.parts.get_embedder(),
-            self.parts.get_judge(),
-            cross_lingual=self.parts.cross_lingual_for(a.language for a in articles),
-        )
+
+def as_translated(article: Article, row: dict[str, str], language: str) -> Article:
+    """``article`` as its translation ``row`` (a line of tests/data/multilingual) gives it."""
+    return article.model_copy(update={"text": row["text"], "title": row["title"], "language": language})
 
 
 def evaluate_invariance(
@@ -131,20 +124,14 @@ def evaluate_invariance(
     comparer: StoryComparer,
 ) -> Invariance:
     """Invariance of one language's translations (``translated``: rows of tests/data/multilingual)."""
-    runner = comparer
     scores = Invariance(language)
     for row in translated:
         articles = stories.get(row["story"])
         if not articles:
             continue
         original = next(a for a in articles if a.id == row["id"])
-        replaced = [
-            a.model_copy(update={"text": row["text"], "title": row["title"], "language": language})
-            if a.id == original.id
-            else a
-            for a in articles
-        ]
-        before, after = runner.compare(articles), runner.compare(replaced)
+        replaced = [as_translated(a, row, language) if a.id == original.id else a for a in articles]
+        before, after = comparer.compare(articles), comparer.compare(replaced)
         english, mixed = links(before, articles), links(after, replaced)
         across = {link for link in english if any(key[0] == original.id for key in link)}
         found_across = {link for link in mixed if any(key[0] == original.id for key in link)}
@@ -183,12 +170,7 @@ def evaluate_mixed_clustering(
     from newsprism.stories import cluster_stories, dense_vectors
 
     rows = {row["id"]: row for row in translated}
-    replaced = [
-        a.model_copy(update={"text": rows[a.id]["text"], "title": rows[a.id]["title"], "language": language})
-        if a.id in rows
-        else a
-        for a in articles
-    ]
+    replaced = [as_translated(a, rows[a.id], language) if a.id in rows else a for a in articles]
 
     def labels(batch: Sequence[Article]) -> list[str]:
         vectors = dense_vectors(

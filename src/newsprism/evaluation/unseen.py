@@ -28,11 +28,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newsprism.analysis import annotate_story
 from newsprism.compare import Comparison, compare_story
 from newsprism.compare.detectors.base import FURNITURE, REPORT_MIN_CONFIDENCE
 from newsprism.model import Article, Conflict, Story, article_labels
 from newsprism.nlp import analyze_language
-from newsprism.nlp.annotate import AnnotatedArticle, annotate
+from newsprism.nlp.annotate import AnnotatedArticle
 from newsprism.parts import Parts
 
 SPLIT_SALT = "newsprism-unseen-v1"
@@ -373,8 +374,9 @@ class StoryRunner:
 
     def compare(self, articles: Sequence[Article]) -> Comparison:
         missing = [a for a in articles if (a.id, a.text) not in self._annotated]
-        for done in annotate(missing):
-            self._annotated[(done.article.id, done.article.text)] = done
+        if missing:
+            for done in annotate_story(Story.of(missing), self.parts):
+                self._annotated[(done.article.id, done.article.text)] = done
         annotated = [self._annotated[(a.id, a.text)] for a in articles]
         return compare_story(
             Story.of(list(articles)),
@@ -382,6 +384,7 @@ class StoryRunner:
             self.parts.get_embedder(),
             self.parts.get_judge(),
             min_confidence=self.min_confidence,
+            cross_lingual=self.parts.cross_lingual_for(a.language for a in articles),
         )
 
 
