@@ -95,6 +95,9 @@ def test_a_translated_outlet_keeps_sharing_the_facts_it_shared_in_english() -> N
         language = analyze_language(annotate_story(story, PARTS))
         cross = PARTS.cross_lingual_for(a.language for a in story_articles)
         comparison = compare_story(story, language, PARTS.get_embedder(), cross_lingual=cross)
+        text_of = {a.id: a.text for a in story_articles}
+        spans = [span for claim in comparison.claims for span in claim.support]
+        assert spans and all(text_of[sp.article_id][sp.start : sp.end] == sp.text for sp in spans)
         return {
             link for link in links(comparison, story_articles) if any(k[0] == "28_6ecbplus" for k in link)
         }
