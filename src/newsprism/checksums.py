@@ -28,12 +28,14 @@ def recorded_checksums() -> dict[str, dict[str, object]]:
 
 
 def package_files(distribution: str) -> dict[str, str]:
-    """SHA-256 of the package's files (its code and model data; not its metadata or bytecode)."""
+    """SHA-256 of the package's files (its code and model data; not its metadata, its bytecode, or
+    the console scripts pip writes outside site-packages, whose first line names the interpreter of
+    the environment they were installed into)."""
     found = importlib.metadata.distribution(distribution)
     hashes: dict[str, str] = {}
     for file in found.files or ():
         name = str(file)
-        if name.endswith(".pyc") or "__pycache__" in name or ".dist-info/" in name:
+        if name.endswith(".pyc") or "__pycache__" in name or ".dist-info/" in name or name.startswith(".."):
             continue
         digest = hashlib.sha256()
         with open(file.locate(), "rb") as handle:
