@@ -52,6 +52,17 @@ class Embedder(Protocol):
 BACKGROUND_WEIGHT = 30.0
 
 
+def embed_once(embedder: Embedder, texts: Sequence[str]) -> NDArray[np.float32]:
+    """``embedder.embed(texts)``, reading each distinct text once: a wire story's sentences recur
+    word for word in every outlet that syndicates it."""
+    distinct = list(dict.fromkeys(texts))
+    if len(distinct) == len(texts):
+        return embedder.embed(texts)
+    row_of = {text: row for row, text in enumerate(distinct)}
+    vectors: NDArray[np.float32] = embedder.embed(distinct)[[row_of[text] for text in texts]]
+    return vectors
+
+
 def centred(vectors: NDArray[np.float32], background: NDArray[np.float32]) -> NDArray[np.float32]:
     """Vectors minus what they share with all news and with the rest of the story, renormalised:
     the story mean, weighted by its size against the general-news ``background``, is subtracted."""

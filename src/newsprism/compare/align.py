@@ -19,7 +19,7 @@ import numpy as np
 
 from newsprism.compare.claims import Unit
 from newsprism.compare.restatement import pieces, restatement
-from newsprism.embed import CrossLingual, Embedder, centred
+from newsprism.embed import CrossLingual, Embedder, centred, embed_once
 from newsprism.lexicon import reads_as_english
 from newsprism.model import Claim, Conflict, Span
 
@@ -146,12 +146,23 @@ def align_claims(
     if not units:
         return Alignment([], {})
     texts = [u.text for u in units]
-    vectors = embedder.embed(texts)
     foreign = np.array([not reads_as_english(u.language) for u in units])
     across: _AcrossLanguages | None = None
-    if cross_lingual is not None and foreign.any():
-        native = cross_lingual.embed(texts)
-        vectors[foreign] = cross_lingual.into_main(native[foreign], vectors[foreign])
+    if cross_lingual is None or not foreign.any():
+        vectors = embed_once(embedder, texts)
+    else:
+        native = embed_once(cross_lingual.multilingual, texts)
+        if cross_lingual.maps_into_main:
+            # A unit not in English gets its main-space vector through the map; the English model
+            # never reads it (a third of a mixed story's embedding time).
+            vectors = np.zeros((len(units), embedder.dimensions), dtype=np.float32)
+            if not foreign.all():
+                vectors[~foreign] = embed_once(
+                    embedder, [t for t, f in zip(texts, foreign, strict=True) if not f]
+                )
+            vectors[foreign] = cross_lingual.into_main(native[foreign], vectors[foreign])
+        else:
+            vectors = embed_once(embedder, texts)
         languages = np.array([u.language if foreign[n] else None for n, u in enumerate(units)], dtype=object)
         across = _AcrossLanguages(
             cross_lingual, foreign, languages, native, centred(native, cross_lingual.background())
