@@ -108,6 +108,90 @@ def test_a_translated_outlet_keeps_sharing_the_facts_it_shared_in_english() -> N
     assert len(english & russian) >= len(russian) // 2
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "figures"),
+    [
+        (
+            "ru",
+            "Погибли семь человек, ущерб составил 3,5 миллиона долларов, разрушено 40 % домов.",
+            [
+                (7, "человек", "семь человек"),
+                (3_500_000, "долларов", "3,5 миллиона долларов"),
+                (40, "percent", "40 %"),
+            ],
+        ),
+        (
+            "es",
+            "Murieron siete personas, con daños de 3,5 millones de dólares y el 40 por ciento de las casas.",
+            [
+                (7, "personas", "siete personas"),
+                (3_500_000, "dólares", "3,5 millones de dólares"),
+                (40, "percent", "40 por ciento"),
+            ],
+        ),
+        (
+            "ar",
+            "قتل سبعة أشخاص في الزلزال وبلغت الخسائر 3.5 مليون دولار ودمر 40 في المئة من المنازل.",
+            [
+                (7, "أشخاص", "سبعة أشخاص"),
+                (3_500_000, "دولار", "3.5 مليون دولار"),
+                (40, "percent", "40 في المئة"),
+            ],
+        ),
+    ],
+)
+def test_figures_in_other_languages_have_their_value_and_counted_noun(
+    language: str, text: str, figures: list[tuple[float, str, str]]
+) -> None:
+    """Number words, decimal commas, scale and percent words of each language (data/<language>/numbers.tsv)."""
+    from newsprism.compare.claims import split_units
+    from newsprism.compare.quote_groups import group_quotes
+
+    story = Story.of([_article("a", language, text)])
+    layer = analyze_language(annotate_story(story, PARTS))
+    units = split_units(
+        layer.annotated, layer.entities, group_quotes(layer.quotes, layer.annotated), layer.dates
+    )
+    found = [(q.value, q.counted, q.span.text) for u in units for q in u.quantities]
+    assert found == [(float(v), counted, written) for v, counted, written in figures]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("language", "written"), [("ru", "10 милях"), ("es", "10 millas"), ("fr", "10 miles")]
+)
+def test_a_figure_changed_in_a_translation_is_a_conflict_with_the_english_account(
+    language: str, written: str
+) -> None:
+    """Story 41-ecbplus with 41_10 in another language: "10 miles south of the border" in 41_8.
+    Faithfully translated, no figure of the translation conflicts; with the distance changed to
+    15, the conflict between the translation and 41_8 is reported, each side in its language."""
+    articles = _ecb("41-ecbplus")
+    row = _translation(language, "41_10ecbplus")
+    assert written in row["text"]
+
+    def conflicts(text: str) -> list[tuple[str, ...]]:
+        story_articles = [
+            as_translated(a, {**row, "text": text}, language) if a.id == "41_10ecbplus" else a
+            for a in articles
+        ]
+        story = Story.of(story_articles)
+        layer = analyze_language(annotate_story(story, PARTS))
+        cross = PARTS.cross_lingual_for(a.language for a in story_articles)
+        comparison = compare_story(story, layer, PARTS.get_embedder(), cross_lingual=cross)
+        return [
+            tuple(f"{s.article_id}: {s.text}" for s in c.sides)
+            for c in comparison.conflicts
+            if any(s.article_id == "41_10ecbplus" for s in c.sides)
+        ]
+
+    assert conflicts(row["text"]) == []
+    changed = written.replace("10", "15")
+    assert conflicts(row["text"].replace(written, changed)) == [
+        (f"41_10ecbplus: {changed}", "41_8ecbplus: 10 miles")
+    ]
+
+
 @pytest.mark.slow
 def test_a_translated_article_joins_its_story_among_others_of_its_kind() -> None:
     """ECB+ topic 28 holds two different events (28-ecb, 28-ecbplus): the Russian translation of
@@ -123,3 +207,16 @@ def test_a_translated_article_joins_its_story_among_others_of_its_kind() -> None
     strangers = {a.id for a in ecb if story_of[a.id] == story_of["28_6ecbplus"]}
     assert len(mates) >= len(plus) // 2 and not strangers
     assert np.isfinite(vectors).all()
+
+
+def test_figures_written_with_a_decimal_comma_or_grouped_thousands_keep_their_value() -> None:
+    from newsprism.compare.claims import _number
+
+    assert [_number(t, decimal_comma=True) for t in ("3,5", "12.000", "1.200.000", "1.200,5", "3.5")] == [
+        3.5,
+        12000.0,
+        1200000.0,
+        1200.5,
+        3.5,
+    ]
+    assert _number("1,200") == 1200.0  # English groups thousands with the comma

@@ -1,7 +1,8 @@
 """Word lists and word tests every stage shares, each in one place, backed by files in ``data/``.
 
-Language-specific lists live in ``data/<language>/`` (only English so far: ``roles.txt``,
-``speech-verbs.txt``, ``honorifics.txt``, ``framing-terms.txt``); ``data/countries.tsv`` names
+Language-specific lists live in ``data/<language>/`` (English: ``roles.txt``,
+``speech-verbs.txt``, ``honorifics.txt``, ``framing-terms.txt``; Russian, Spanish, French and
+Arabic: ``numbers.tsv``); ``data/countries.tsv`` names
 countries, their adjectives and the capitals and institutions that stand for their governments. Stages ask here rather than keeping copies, so
 a language or a country is added by adding a file or a row.
 """
@@ -17,6 +18,11 @@ from importlib import resources
 # Languages the English-only parts (glue repair, the spaCy model, VADER tone) read. An article of
 # unknown language is tried: short texts often go undetected, and most of them are English.
 ENGLISH = "en"
+# Languages that write the decimal mark as a comma ("3,5 millones") and group thousands with a
+# point or a space.
+DECIMAL_COMMA_LANGUAGES = frozenset(
+    {"ru", "uk", "es", "fr", "de", "it", "pt", "pl", "tr", "nl", "cs", "ro", "sv"}
+)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -91,6 +97,32 @@ def is_speech_verb(word: str, language: str = ENGLISH) -> bool:
     word = word.lower()
     stems = {word, _IRREGULAR_SPEECH.get(word, word), word[:-1], word[:-2], word[:-3] + "y"}
     return bool(stems & verbs)
+
+
+@dataclass(frozen=True)
+class NumberWords:
+    """How a language writes figures in words (``data/<language>/numbers.tsv``)."""
+
+    numbers: dict[str, float]  # "семь" → 7
+    scales: dict[str, float]  # a word that multiplies the figure before it: "тысяч" → 1000
+    percent: frozenset[str]  # words after a figure that make it a share: "процентов", "por ciento"
+    approximate: frozenset[str]  # words before a figure that make it an estimate or a bound: "около"
+
+
+@cache
+def number_words(language: str) -> NumberWords:
+    """The number words of ``language``; none for a language without a list (its digits still read)."""
+    try:
+        lines = _data_lines(language, "numbers.tsv")
+    except FileNotFoundError:
+        lines = []
+    rows = [line.split("\t") for line in lines]
+    return NumberWords(
+        numbers={word: float(value) for word, kind, value in rows if kind == "number"},
+        scales={word: float(value) for word, kind, value in rows if kind == "scale"},
+        percent=frozenset(word for word, kind, _ in rows if kind == "percent"),
+        approximate=frozenset(word for word, kind, _ in rows if kind == "approximate"),
+    )
 
 
 @cache

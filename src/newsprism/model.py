@@ -248,7 +248,8 @@ class Conflict(Model):
     # extension: how often findings like this were judged right (calibrated; see README)
     confidence: float | None = Field(default=None, ge=0, le=1)
     # extension: what showed it is the same fact: "restatement" (one sentence restates the other),
-    # "claim" (two units of one aligned claim), "story" (a quote group, a story-wide office),
+    # "translation" (one sentence reads as the other's translation), "claim" (two units of one
+    # aligned claim), "story" (a quote group, a story-wide office),
     # "lexicon" (opposed names for one referent from a list of contested terms)
     evidence: str | None = None
 

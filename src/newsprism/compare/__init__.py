@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from newsprism.compare.align import Alignment, align_claims, omitted_claims, separate_denials
 from newsprism.compare.claims import Unit, split_units
 from newsprism.compare.conflicts import cap_conflicts, find_conflicts
+from newsprism.compare.counted import CountedNouns
 from newsprism.compare.detectors.base import REPORT_MIN_CONFIDENCE
 from newsprism.compare.name_variants import name_variants
 from newsprism.compare.nli import ContradictionJudge
@@ -55,7 +56,8 @@ def compare_story(
     quotes = group_quotes(language.quotes, language.annotated)
     units = split_units(language.annotated, language.entities, quotes, language.dates)
     alignment = align_claims(units, embedder, cross_lingual)
-    found = find_conflicts(alignment, articles, quotes, language.entities, judge)
+    counted_nouns = CountedNouns(cross_lingual.multilingual) if cross_lingual is not None else None
+    found = find_conflicts(alignment, articles, quotes, language.entities, judge, counted_nouns)
     strong = [c for c in found if (c.confidence or 0) >= min_confidence]
     alignment = separate_denials(alignment, strong)  # only what the brief asserts reshapes claims
     conflicts, limit = cap_conflicts(strong)

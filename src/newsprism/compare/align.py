@@ -95,10 +95,21 @@ class Alignment:
     embeddings: NDArray[np.float32] = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     centred: NDArray[np.float32] = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     row_of: dict[str, int] = field(default_factory=dict)
+    across: _AcrossLanguages | None = None  # how pairs with a unit not in English were measured
 
     def cosine(self, unit_a: str, unit_b: str) -> float:
         """Cosine similarity of two units' embeddings."""
         return float(self.embeddings[self.row_of[unit_a]] @ self.embeddings[self.row_of[unit_b]])
+
+    def cosine_across(self, unit_a: str, unit_b: str) -> float | None:
+        """The multilingual model's cosine of two units in different languages, on the main
+        model's scale (None when the pair was not measured by it)."""
+        if self.across is None:
+            return None
+        i, j = np.array([self.row_of[unit_a]]), np.array([self.row_of[unit_b]])
+        if not (self.across.foreign[i] | self.across.foreign[j]).any():
+            return None
+        return float(self.across.plain(i, j, np.zeros(1, dtype=np.float32))[0])
 
     def claim_vector(self, claim_id: str, vectors: NDArray[np.float32] | None = None) -> NDArray[np.float32]:
         """The normalised mean of a claim's unit vectors (of ``vectors``, default the embeddings)."""
@@ -290,7 +301,9 @@ def align_claims(
         units_of[claim_id] = group_units
     first_seen = {u.id: i for i, u in enumerate(units)}
     claims.sort(key=lambda c: (-len(c.article_ids), first_seen[units_of[c.id][0].id]))
-    return Alignment(claims, units_of, vectors, centred_vectors, {u.id: i for i, u in enumerate(units)})
+    return Alignment(
+        claims, units_of, vectors, centred_vectors, {u.id: i for i, u in enumerate(units)}, across
+    )
 
 
 @dataclass
@@ -394,7 +407,9 @@ def separate_denials(alignment: Alignment, conflicts: Sequence[Conflict]) -> Ali
                 )
             )
             units_of[claim_id] = group
-    return Alignment(claims, units_of, alignment.embeddings, alignment.centred, alignment.row_of)
+    return Alignment(
+        claims, units_of, alignment.embeddings, alignment.centred, alignment.row_of, alignment.across
+    )
 
 
 def _within(unit: Unit, span: Span) -> bool:

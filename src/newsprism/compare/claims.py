@@ -19,7 +19,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from newsprism.lexicon import role_words, speech_verbs
+from newsprism.lexicon import (
+    DECIMAL_COMMA_LANGUAGES,
+    number_words,
+    reads_as_english,
+    role_words,
+    speech_verbs,
+)
 from newsprism.model import DateExpression, Quote, Span
 from newsprism.nlp import AnnotatedArticle
 from newsprism.nlp.annotate import OffsetRanges, Paragraph, content_lemmas
@@ -338,6 +344,9 @@ def _split_decimal_head(token: Token) -> bool:
 
 
 def _quantity(article: AnnotatedArticle, offset: int, token: Token) -> Quantity | None:
+    language = article.article.language
+    if not reads_as_english(language) and not token.pos_:
+        return _untagged_quantity(article, offset, token, language or "")
     value = _number(token.text)
     if value is None:
         return None
@@ -382,6 +391,43 @@ def _quantity(article: AnnotatedArticle, offset: int, token: Token) -> Quantity 
         value=value,
         counted=counted,
         approximate=approximate,
+        span=Span(article_id=article.id, start=start, end=end, text=article.text[start:end]),
+        before=" ".join(t.text for t in window),
+    )
+
+
+def _untagged_quantity(
+    article: AnnotatedArticle, offset: int, token: Token, language: str
+) -> Quantity | None:
+    """A figure in a language read without a tagger: its value from digits or the language's
+    number words, the noun it counts taken as the next content word ("семь человек" → "человек"),
+    a following scale word multiplying it ("12 тысяч") and a percent word making it a share."""
+    words = number_words(language)
+    value = _number(token.text, decimal_comma=language in DECIMAL_COMMA_LANGUAGES, words=words.numbers)
+    if value is None or (token.text.isdigit() and len(token.text) == 4 and 1800 <= value <= 2100):
+        return None  # a year: a date, for the dates module
+    doc = token.doc
+    after = [t for t in doc[token.i + 1 : token.i + 4] if not t.is_punct or t.text == "%"]
+    counted, last = "", token
+    if after and after[0].lower_ in words.scales:
+        value *= words.scales[after[0].lower_]
+        last, after = after[0], after[1:]
+    if after and (after[0].text == "%" or after[0].lower_ in words.percent):
+        counted, last = "percent", after[0]
+    elif len(after) > 1 and f"{after[0].lower_} {after[1].lower_}" in words.percent:
+        counted, last = "percent", after[1]
+    else:
+        for word in after[:2]:
+            if word.is_alpha and not word.is_stop and word.lower_ not in words.numbers:
+                counted, last = word.lower_, word
+                break
+    window = doc[max(0, token.i - 3) : token.i]
+    start = offset + token.idx
+    end = offset + last.idx + len(last.text)
+    return Quantity(
+        value=value,
+        counted=counted,
+        approximate=any(t.lower_ in words.approximate for t in window),
         span=Span(article_id=article.id, start=start, end=end, text=article.text[start:end]),
         before=" ".join(t.text for t in window),
     )
@@ -474,10 +520,18 @@ def _is_age(token: Token) -> bool:
     )
 
 
-def _number(text: str) -> float | None:
-    cleaned = text.lower().replace(",", "").rstrip("%")
-    if cleaned in _NUMBER_WORDS:
-        return float(_NUMBER_WORDS[cleaned])
+def _number(text: str, decimal_comma: bool = False, words: dict[str, float] | None = None) -> float | None:
+    """The value of a written figure: digits ("1,200"; "1.200,5" where the comma is the decimal
+    mark, ``decimal_comma``) or a number word (English's unless ``words`` are given)."""
+    cleaned = text.lower().rstrip("%")
+    if decimal_comma:
+        # "12.000" groups thousands; "3.5" (as some Latin American copy writes it) is a decimal.
+        cleaned = re.sub(r"\.(?=\d{3}(?:\D|$))", "", cleaned).replace("\u00a0", "").replace(",", ".")
+    else:
+        cleaned = cleaned.replace(",", "")
+    known = _NUMBER_WORDS if words is None else words
+    if cleaned in known:
+        return float(known[cleaned])
     try:
         return float(cleaned)
     except ValueError:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from newsprism.compare.align import Alignment
+from newsprism.compare.counted import CountedNouns
 from newsprism.compare.detectors import REGISTRY, ConflictContext
 from newsprism.compare.detectors.base import MIN_CONFIDENCE, Scored, applies, calibrated, compared
 from newsprism.compare.nli import ContradictionJudge
@@ -37,10 +38,12 @@ def find_conflicts(
     quotes: Sequence[Quote],
     entities: EntityIndex | None = None,
     judge: ContradictionJudge | None = None,
+    counted_nouns: CountedNouns | None = None,
 ) -> list[Conflict]:
     """Every registered detector over the story: the pair detectors over each pair of units of a
-    claim, then the story detectors; surest first, one finding per disagreement."""
-    context = ConflictContext(alignment, articles, quotes, entities, judge)
+    claim, then the story detectors; surest first, one finding per disagreement. ``counted_nouns``
+    compares figures across languages (without it, only figures of one language are compared)."""
+    context = ConflictContext(alignment, articles, quotes, entities, judge, counted_nouns)
     # Restatements first, wherever their sentences were aligned; then the looser evidence of two
     # units of one claim, for the pairs that are no restatement.
     found_by: list[tuple[str, Scored]] = []  # (evidence, finding)
@@ -53,7 +56,8 @@ def find_conflicts(
             if found.scope == "pair" and found.evidence != "restatement" and applies(found, pair):
                 if found.evidence == "any" and pair.restated is not None:
                     continue  # met above, as a restated sentence pair
-                found_by += [("claim", s) for s in found.detect(context, pair)]
+                evidence = "claim" if pair.across is None else "translation"
+                found_by += [(evidence, s) for s in found.detect(context, pair)]
     for found in (d for d in REGISTRY if d.scope == "story"):
         found_by += [(found.evidence, s) for s in found.detect(context, None)]
     context.found.extend(s for _, s in found_by)
