@@ -231,7 +231,7 @@ class CrossLingual:
     language in ``CROSS_LINGUAL_DATA`` (pooled ones for a pair of two other languages, or a
     language without translations there), and the thresholds of alignment apply unchanged. Later
     stages (topics, summary, stories) get one vector per text in the main model's space: for
-    texts in other languages, e5's vector through the learned map."""
+    texts in other languages, e5's vector through the learned map (``in_main_space``)."""
 
     def __init__(self, multilingual: Embedder, main_name: str) -> None:
         self.multilingual = multilingual
@@ -247,15 +247,29 @@ class CrossLingual:
     def background(self) -> NDArray[np.float32]:
         return self.multilingual.background()
 
-    def into_main(self, vectors: NDArray[np.float32], fallback: NDArray[np.float32]) -> NDArray[np.float32]:
-        """e5 ``vectors`` as vectors of the main model's space (``fallback`` where no map was learned)."""
-        if not self.maps_into_main:
-            return fallback
-        mapped = (vectors - self._mean) @ self._map
-        result: NDArray[np.float32] = (
-            mapped / np.maximum(np.linalg.norm(mapped, axis=1, keepdims=True), 1e-12)
-        ).astype(np.float32)
-        return result
+    def in_main_space(
+        self,
+        embedder: Embedder,
+        texts: Sequence[str],
+        foreign: NDArray[np.bool_],
+        native: NDArray[np.float32] | None = None,
+    ) -> NDArray[np.float32]:
+        """Rows of ``embedder``'s space: the English texts read by ``embedder``, the ``foreign``
+        ones by the multilingual model through the learned map (``native``: its vectors of them,
+        when already computed), so the English model never reads them; every text by ``embedder``
+        where no map into its space was learned."""
+        if not self.maps_into_main or not foreign.any():
+            return embed_once(embedder, texts)
+        vectors = np.zeros((len(texts), embedder.dimensions), dtype=np.float32)
+        if not foreign.all():
+            vectors[~foreign] = embed_once(
+                embedder, [t for t, f in zip(texts, foreign, strict=True) if not f]
+            )
+        if native is None:
+            native = embed_once(self.multilingual, [t for t, f in zip(texts, foreign, strict=True) if f])
+        mapped = (native - self._mean) @ self._map
+        vectors[foreign] = mapped / np.maximum(np.linalg.norm(mapped, axis=1, keepdims=True), 1e-12)
+        return vectors
 
     def _scope(self, language: str | None) -> str:
         return language if language and f"plain_e5_{language}" in self._knots else "any"

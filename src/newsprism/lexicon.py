@@ -31,6 +31,12 @@ def reads_as_english(language: str | None) -> bool:
     return language in (None, ENGLISH)
 
 
+def language_key(language: str | None) -> str:
+    """What two texts must share for their words to be compared: English (or undetected), or the
+    same other language."""
+    return ENGLISH if reads_as_english(language) else str(language)
+
+
 def fold(text: str) -> str:
     """Case-, accent- and punctuation-insensitive form of a name: "U.S." → "us", "Zoë" → "zoe"."""
     text = unicodedata.normalize("NFKD", text)

@@ -39,7 +39,8 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from newsprism.embed import CrossLingual, Embedder
-from newsprism.lexicon import ENGLISH, reads_as_english
+from newsprism.lexicon import language_key as lexicon_language_key
+from newsprism.lexicon import reads_as_english
 from newsprism.model import Article, Story, published_datetime, story_id_for
 
 if TYPE_CHECKING:
@@ -119,25 +120,16 @@ def embed_leads(
     cross_lingual: CrossLingual | None = None,
 ) -> NDArray[np.float32]:
     """Rows of ``embedder``'s space; with ``cross_lingual``, texts not in English are read by the
-    multilingual model and mapped into that space (embed.CrossLingual.into_main)."""
-    foreign = [i for i, language in enumerate(languages) if not reads_as_english(language)]
-    if cross_lingual is None or not foreign or not cross_lingual.maps_into_main:
+    multilingual model and mapped into that space (embed.CrossLingual.in_main_space)."""
+    if cross_lingual is None:
         return embedder.embed(texts)
-    other = set(foreign)
-    english = [i for i in range(len(texts)) if i not in other]
-    vectors = np.zeros((len(texts), embedder.dimensions), dtype=np.float32)
-    if english:
-        vectors[english] = embedder.embed([texts[i] for i in english])
-    vectors[foreign] = cross_lingual.into_main(
-        cross_lingual.embed([texts[i] for i in foreign]), vectors[foreign]
-    )
-    return vectors
+    foreign = np.array([not reads_as_english(language) for language in languages], dtype=bool)
+    return cross_lingual.in_main_space(embedder, texts, foreign)
 
 
 def language_key(article: Article) -> str:
-    """What two articles must share for their words to be compared: English (or undetected), or
-    the same other language."""
-    return ENGLISH if reads_as_english(article.language) else str(article.language)
+    """What two articles must share for their words to be compared (lexicon.language_key)."""
+    return lexicon_language_key(article.language)
 
 
 def _published(article: Article) -> datetime | None:

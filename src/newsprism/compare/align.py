@@ -163,17 +163,7 @@ def align_claims(
         vectors = embed_once(embedder, texts)
     else:
         native = embed_once(cross_lingual.multilingual, texts)
-        if cross_lingual.maps_into_main:
-            # A unit not in English gets its main-space vector through the map; the English model
-            # never reads it (a third of a mixed story's embedding time).
-            vectors = np.zeros((len(units), embedder.dimensions), dtype=np.float32)
-            if not foreign.all():
-                vectors[~foreign] = embed_once(
-                    embedder, [t for t, f in zip(texts, foreign, strict=True) if not f]
-                )
-            vectors[foreign] = cross_lingual.into_main(native[foreign], vectors[foreign])
-        else:
-            vectors = embed_once(embedder, texts)
+        vectors = cross_lingual.in_main_space(embedder, texts, foreign, native[foreign])
         languages = np.array([u.language if foreign[n] else None for n, u in enumerate(units)], dtype=object)
         across = _AcrossLanguages(
             cross_lingual, foreign, languages, native, centred(native, cross_lingual.background())

@@ -178,11 +178,11 @@ class EmbedTexts:
     parts: Parts
 
     def __call__(self) -> BatchFunction[tuple[str, str | None], NDArray[np.float32]]:
+        from newsprism.stories import embed_leads
+
         embedder = self.parts.get_embedder()
 
         def embed(batch: list[tuple[str, str | None]]) -> list[NDArray[np.float32]]:
-            from newsprism.stories import embed_leads
-
             languages = [language for _, language in batch]
             cross_lingual = self.parts.cross_lingual_for(languages)
             return list(embed_leads([text for text, _ in batch], languages, embedder, cross_lingual))

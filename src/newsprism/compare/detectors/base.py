@@ -23,7 +23,7 @@ from newsprism.compare.claims import Unit
 from newsprism.compare.counted import CountedNouns
 from newsprism.compare.nli import ContradictionJudge
 from newsprism.compare.restatement import Restatement, pieces, restatement
-from newsprism.lexicon import ENGLISH, fold
+from newsprism.lexicon import fold, language_key
 from newsprism.model import Article, Conflict, ConflictKind, ConflictSide, Quote, Span, article_labels
 from newsprism.nlp.entities import EntityIndex
 
@@ -212,7 +212,7 @@ class ConflictContext:
                     if a.article_id != b.article_id:
                         across = (
                             self.alignment.cosine_across(a.id, b.id)
-                            if (a.language or ENGLISH) != (b.language or ENGLISH)
+                            if language_key(a.language) != language_key(b.language)
                             else None
                         )
                         yield Pair(claim.id, a, b, self.alignment.cosine(a.id, b.id), across)

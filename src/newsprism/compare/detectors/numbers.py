@@ -9,7 +9,7 @@ import re
 from newsprism.compare.claims import Quantity, Unit
 from newsprism.compare.counted import CountedNouns
 from newsprism.compare.detectors.base import ConflictContext, Pair, Scored, detector, scored, side
-from newsprism.lexicon import ENGLISH, fold
+from newsprism.lexicon import fold
 
 # Two approximate figures ("about 40" / "about 42") within this relative distance agree.
 APPROXIMATE_TOLERANCE = 0.15
@@ -20,25 +20,24 @@ CLOCK_TOLERANCE = 20
 @detector("number", scope="pair", order=10)
 def detect(context: ConflictContext, pair: Pair | None) -> list[Scored]:
     assert pair is not None
-    return _numbers(pair.claim_id, pair.a, pair.b, context.outlets, context.counted_nouns)
+    across = context.counted_nouns if pair.across is not None else None
+    return _numbers(pair.claim_id, pair.a, pair.b, context.outlets, across)
 
 
 def _numbers(
-    claim_id: str, a: Unit, b: Unit, outlets: dict[str, str], counted_nouns: CountedNouns | None = None
+    claim_id: str, a: Unit, b: Unit, outlets: dict[str, str], across: CountedNouns | None = None
 ) -> list[Scored]:
     """The same counted thing with different figures: "killed 7" / "killed 11", "a two-hour
-    meeting" / "a 40-minute meeting" is left to the counted noun (hour vs minute differ). Across
-    languages ("7 people" / "12 человек") the nouns are judged by ``counted_nouns``, and only two
-    exact figures are compared: bounds are not read in every language."""
+    meeting" / "a 40-minute meeting" is left to the counted noun (hour vs minute differ). For a
+    pair in two languages (``across``: what judges their counted nouns, "7 people" / "12 человек")
+    only two exact figures are compared: bounds are not read in every language."""
     results = []
-    across = (a.language or ENGLISH) != (b.language or ENGLISH) and counted_nouns is not None
     for qa in a.quantities:
         for qb in b.quantities:
             if not qa.counted or not qb.counted or consistent(qa, qb):
                 continue
-            if across:
-                assert counted_nouns is not None
-                if qa.approximate or qb.approximate or not counted_nouns.same(qa.counted, qb.counted):
+            if across is not None:
+                if qa.approximate or qb.approximate or not across.same(qa.counted, qb.counted):
                     continue
             elif qa.counted != qb.counted:
                 continue
