@@ -13,8 +13,9 @@ import pytest
 from newsprism.analysis import annotate_story
 from newsprism.compare import compare_story
 from newsprism.compare.align import SAME_FACT_CLOSE_COSINE
+from newsprism.compare.detectors.base import MIN_CONFIDENCE, REPORT_MIN_CONFIDENCE
 from newsprism.evaluation.multilingual import as_translated, links
-from newsprism.model import Article, Story
+from newsprism.model import Article, Limit, Story
 from newsprism.nlp import analyze_language
 from newsprism.nlp.annotate import SpacyBlank
 from newsprism.nlp.entities import resolve_entities
@@ -165,12 +166,13 @@ def test_a_figure_changed_in_a_translation_is_a_conflict_with_the_english_accoun
 ) -> None:
     """Story 41-ecbplus with 41_10 in another language: "10 miles south of the border" in 41_8.
     Faithfully translated, no figure of the translation conflicts; with the distance changed to
-    15, the conflict between the translation and 41_8 is reported, each side in its language."""
+    15, the conflict between the translation and 41_8 is found, each side in its language, and
+    held back from the brief (counted in its limits): evidence "translation" is not judged yet."""
     articles = _ecb("41-ecbplus")
     row = _translation(language, "41_10ecbplus")
     assert written in row["text"]
 
-    def conflicts(text: str) -> list[tuple[str, ...]]:
+    def compared(text: str, min_confidence: float) -> tuple[list[tuple[str, ...]], list[Limit]]:
         story_articles = [
             as_translated(a, {**row, "text": text}, language) if a.id == "41_10ecbplus" else a
             for a in articles
@@ -178,18 +180,24 @@ def test_a_figure_changed_in_a_translation_is_a_conflict_with_the_english_accoun
         story = Story.of(story_articles)
         layer = analyze_language(annotate_story(story, PARTS))
         cross = PARTS.cross_lingual_for(a.language for a in story_articles)
-        comparison = compare_story(story, layer, PARTS.get_embedder(), cross_lingual=cross)
-        return [
+        comparison = compare_story(
+            story, layer, PARTS.get_embedder(), min_confidence=min_confidence, cross_lingual=cross
+        )
+        found = [
             tuple(f"{s.article_id}: {s.text}" for s in c.sides)
             for c in comparison.conflicts
             if any(s.article_id == "41_10ecbplus" for s in c.sides)
         ]
+        return found, comparison.limits
 
-    assert conflicts(row["text"]) == []
+    assert compared(row["text"], MIN_CONFIDENCE)[0] == []
     changed = written.replace("10", "15")
-    assert conflicts(row["text"].replace(written, changed)) == [
-        (f"41_10ecbplus: {changed}", "41_8ecbplus: 10 miles")
-    ]
+    planted = row["text"].replace(written, changed)
+    assert compared(planted, MIN_CONFIDENCE)[0] == [(f"41_10ecbplus: {changed}", "41_8ecbplus: 10 miles")]
+    shown, limits = compared(planted, REPORT_MIN_CONFIDENCE)
+    assert shown == []
+    (held_back,) = [limit for limit in limits if limit.what == "conflicts"]
+    assert held_back.found > held_back.shown
 
 
 @pytest.mark.slow
