@@ -75,7 +75,8 @@ def main() -> None:
         align.CROSS_LINGUAL_SAME_FACT_COSINE, align.CROSS_LINGUAL_BONUS = cosine, bonus
         print(f"\nsplit {args.split}, cross-lingual same-fact cosine {cosine}, bonus {bonus}")
         print(
-            "language  stories  links kept        across: kept      across: also in English  conflicts kept  seconds"
+            "language  stories  links kept        across: kept      across: also in English  conflicts kept"
+            "  quote groups kept across (direct)  seconds"
         )
         for language in args.languages:
             started = time.perf_counter()
@@ -86,7 +87,10 @@ def main() -> None:
                 f"{language:8}  {s.stories:7}  {s.kept_share:.3f} ({s.kept}/{s.links})  "
                 f"{s.recall_across:.3f} ({s.kept_across}/{s.links_across})  "
                 f"{s.agreement_across:.3f} ({s.right_across}/{s.found_across})  "
-                f"{s.conflicts_kept_share:.3f} ({s.conflicts_kept}/{s.conflicts})  {time.perf_counter() - started:.0f}"
+                f"{s.conflicts_kept_share:.3f} ({s.conflicts_kept}/{s.conflicts})  "
+                f"{s.quote_recall_across:.3f} ({s.quote_links_kept}/{s.quote_links_across}; "
+                f"direct {s.direct_links_kept}/{s.direct_links_across})  "
+                f"{time.perf_counter() - started:.0f}"
             )
 
 

@@ -18,6 +18,9 @@ from importlib import resources
 # Languages the English-only parts (glue repair, the spaCy model, VADER tone) read. An article of
 # unknown language is tried: short texts often go undetected, and most of them are English.
 ENGLISH = "en"
+# The language briefs are read in: a claim is worded, and an entity named, in it when an article
+# gives it so (the reader's choice of language is not an option yet).
+READER_LANGUAGE = ENGLISH
 # Languages that write the decimal mark as a comma ("3,5 millones") and group thousands with a
 # point or a space.
 DECIMAL_COMMA_LANGUAGES = frozenset(
@@ -103,6 +106,27 @@ def is_speech_verb(word: str, language: str = ENGLISH) -> bool:
     word = word.lower()
     stems = {word, _IRREGULAR_SPEECH.get(word, word), word[:-1], word[:-2], word[:-3] + "y"}
     return bool(stems & verbs)
+
+
+@cache
+def written_speech_verbs(language: str) -> frozenset[str]:
+    """Speech verbs of a language without a lemmatizer, as printed (``data/<language>/speech-verbs.txt``);
+    empty for a language without the file."""
+    if not resources.files("newsprism.data").joinpath(language).joinpath("speech-verbs.txt").is_file():
+        return frozenset()
+    return _word_list(language, "speech-verbs.txt")
+
+
+# Arabic writes "and" and "so" onto the next word: "وقال", and he said.
+_ARABIC_CONJUNCTIONS = ("و", "ف")
+
+
+def is_written_speech_verb(word: str, language: str) -> bool:
+    """Whether a printed word of ``language`` is one of its speech verbs: "заявил", "afirmó",
+    "déclare-t-il", "وقال"."""
+    verbs = written_speech_verbs(language)
+    word = word.lower().split("-")[0]
+    return word in verbs or (word[:1] in _ARABIC_CONJUNCTIONS and word[1:] in verbs)
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ def register(kind: str, name: str, factory: Callable[[], Any]) -> None:
 def _register_builtins() -> None:
     from newsprism.compare.nli import AegisNli, NoContradictions
     from newsprism.embed import E5Small, HashedWords, MiniLMOnnx
-    from newsprism.nlp.annotate import SpacyBlank, SpacyEnglish
+    from newsprism.nlp.annotate import SpacyBlank, SpacyEnglish, french_annotator, russian_annotator
     from newsprism.perspectives import KMeansTopics
     from newsprism.stories import AverageLinkage
 
@@ -61,6 +61,8 @@ def _register_builtins() -> None:
         ("topic_clusterer", "k-means", KMeansTopics),
         ("annotator", "spacy-en", SpacyEnglish),
         ("annotator", "spacy-blank", SpacyBlank),
+        ("annotator", "spacy-fr", french_annotator),
+        ("annotator", "natasha-ru", russian_annotator),
     ):
         _FACTORIES[kind].setdefault(name, factory)
 
@@ -97,7 +99,7 @@ class Parts:
     judge: str = NO_JUDGE
     story_clusterer: str | None = "average-linkage"
     topic_clusterer: str | None = "k-means"
-    annotators: tuple[tuple[str, str], ...] = (("en", "spacy-en"),)
+    annotators: tuple[tuple[str, str], ...] = (("en", "spacy-en"), ("fr", "spacy-fr"), ("ru", "natasha-ru"))
     other_languages: str | None = "spacy-blank"
 
     def __post_init__(self) -> None:

@@ -53,7 +53,7 @@ def compare_story(
     """Claims (shared and exclusive), quote groups, conflicts, and per article its exclusive and
     omitted claims. ``cross_lingual`` compares units not in English (see align_claims)."""
     articles = story.articles
-    quotes = group_quotes(language.quotes, language.annotated)
+    quotes = group_quotes(language.quotes, language.annotated, cross_lingual)
     units = split_units(language.annotated, language.entities, quotes, language.dates)
     alignment = align_claims(units, embedder, cross_lingual)
     counted_nouns = CountedNouns(cross_lingual.multilingual) if cross_lingual is not None else None

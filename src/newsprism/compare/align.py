@@ -20,7 +20,7 @@ import numpy as np
 from newsprism.compare.claims import Unit
 from newsprism.compare.restatement import pieces, restatement
 from newsprism.embed import CrossLingual, Embedder, centred, embed_once
-from newsprism.lexicon import reads_as_english
+from newsprism.lexicon import READER_LANGUAGE, language_key, reads_as_english
 from newsprism.model import Claim, Conflict, Span
 
 if TYPE_CHECKING:
@@ -277,7 +277,14 @@ def align_claims(
         closeness = member_vectors @ member_vectors.sum(axis=0) - np.einsum(
             "ij,ij->i", member_vectors, member_vectors
         )
-        medoid = members[int(np.argmax(closeness))]
+        # Worded in the reader's language when a member is (a Russian and an English sentence of one
+        # fact read in English); else the medoid of all.
+        readable = [n for n, i in enumerate(members) if language_key(units[i].language) == READER_LANGUAGE]
+        medoid = (
+            members[readable[int(np.argmax(closeness[readable]))]]
+            if readable
+            else members[int(np.argmax(closeness))]
+        )
         article_ids = list(dict.fromkeys(u.article_id for u in group_units))
         claims.append(
             Claim(

@@ -12,10 +12,14 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from newsprism.lexicon import fold
+from newsprism.lexicon import ENGLISH, fold, language_key
 from newsprism.model import Quote
 from newsprism.nlp.annotate import AnnotatedArticle, content_lemmas
+
+if TYPE_CHECKING:
+    from newsprism.embed import CrossLingual
 
 # Two quotes of one statement share this share of content words (lemmas, stop words dropped; the
 # overlap coefficient |A∩B| / min(|A|,|B|)) and at least MIN_SHARED_WORDS of them. Character-level
@@ -30,10 +34,16 @@ MIN_SHARED_WORDS = 3
 SAME_WORDING_MIN_SHARED = 6
 
 
-def group_quotes(quotes: Sequence[Quote], annotated: Sequence[AnnotatedArticle] | None = None) -> list[Quote]:
+def group_quotes(
+    quotes: Sequence[Quote],
+    annotated: Sequence[AnnotatedArticle] | None = None,
+    cross_lingual: CrossLingual | None = None,
+) -> list[Quote]:
     """The quotes with a shared ``group_id`` for those of one statement in two or more articles.
     Words are each quote's content lemmas from ``annotated``; without it, lower-cased words minus
-    stop words."""
+    stop words. Quotes in two languages share no words: with ``cross_lingual`` (and ``annotated``,
+    which says each article's language) they are one statement when one speaker says them and
+    they read as each other's translation (``_across_languages``)."""
     words = (
         _content_lemmas(annotated, quotes)
         if annotated is not None
@@ -56,6 +66,11 @@ def group_quotes(quotes: Sequence[Quote], annotated: Sequence[AnnotatedArticle] 
             and same_statement(a, b, words[a.id], words[b.id], (keys[i], keys[j]))
         ):
             parent[root(j)] = root(i)
+    if cross_lingual is not None and annotated is not None:
+        languages = {a.id: language_key(a.article.language) for a in annotated}
+        for i, j in _across_languages(quotes, [languages[q.article_id] for q in quotes], keys, cross_lingual):
+            if root(i) != root(j):
+                parent[root(j)] = root(i)
     members: dict[int, list[int]] = {}
     for i in range(len(quotes)):
         members.setdefault(root(i), []).append(i)
@@ -69,6 +84,49 @@ def group_quotes(quotes: Sequence[Quote], annotated: Sequence[AnnotatedArticle] 
         for i in group:
             result[i] = quotes[i].model_copy(update={"group_id": group_id})
     return result
+
+
+def _across_languages(
+    quotes: Sequence[Quote], languages: Sequence[str], keys: Sequence[str | None], cross_lingual: CrossLingual
+) -> list[tuple[int, int]]:
+    """Pairs of quotes in two languages that are one statement: the same speaker entity in both
+    (entities join across scripts, nlp.transliterate), and the multilingual model's cosine of the
+    two quotes, on the main model's scale, at least TRANSLATED_MIN_COSINE, the cut at which a
+    sentence reads as another's translation (chosen on the dev translations for figures). A quote
+    without a known speaker is not grouped across languages: two statements of one story on one
+    subject read alike in e5 far more often than two wordings do in one language."""
+    import numpy as np
+
+    from newsprism.compare.detectors.base import TRANSLATED_MIN_COSINE
+    from newsprism.embed import embed_once
+
+    by_speaker: dict[str, list[int]] = defaultdict(list)
+    for index, key in enumerate(keys):
+        if key is not None and not key.startswith("role:"):
+            by_speaker[key].append(index)
+    pairs = [
+        (i, j)
+        for members in by_speaker.values()
+        for n, i in enumerate(members)
+        for j in members[n + 1 :]
+        if languages[i] != languages[j] and quotes[i].article_id != quotes[j].article_id
+    ]
+    if not pairs:
+        return []
+    texts = sorted({quotes[k].text for pair in pairs for k in pair})
+    row = {text: r for r, text in enumerate(texts)}
+    vectors = embed_once(cross_lingual.multilingual, texts)
+    cosines = np.array(
+        [float(vectors[row[quotes[i].text]] @ vectors[row[quotes[j].text]]) for i, j in pairs],
+        dtype=np.float32,
+    )
+    # The mapping's language: the side not in English, or pooled (None) for two other languages.
+    sides = [
+        languages[j] if languages[i] == ENGLISH else languages[i] if languages[j] == ENGLISH else None
+        for i, j in pairs
+    ]
+    mapped = cross_lingual.plain(cosines, sides)
+    return [pair for pair, cosine in zip(pairs, mapped, strict=True) if cosine >= TRANSLATED_MIN_COSINE]
 
 
 def _candidates(word_sets: Sequence[frozenset[str]]) -> list[tuple[int, int]]:

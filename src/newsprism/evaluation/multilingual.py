@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 
@@ -43,6 +43,10 @@ class Invariance:
     right_across: int = 0  # of which the English story has them too
     conflicts: int = 0
     conflicts_kept: int = 0
+    quote_links_across: int = 0  # the English stories' quote-group pairs through the translated article
+    quote_links_kept: int = 0
+    direct_links_across: int = 0  # of them, pairs of direct quotes (reported speech needs a parser)
+    direct_links_kept: int = 0
 
     @property
     def kept_share(self) -> float:
@@ -55,6 +59,14 @@ class Invariance:
     @property
     def agreement_across(self) -> float:
         return _share(self.right_across, self.found_across)
+
+    @property
+    def quote_recall_across(self) -> float:
+        return _share(self.quote_links_kept, self.quote_links_across)
+
+    @property
+    def direct_recall_across(self) -> float:
+        return _share(self.direct_links_kept, self.direct_links_across)
 
     @property
     def conflicts_kept_share(self) -> float:
@@ -85,6 +97,25 @@ def links(comparison: Comparison, articles: Sequence[Article]) -> set[frozenset[
         keys = {(s.article_id, _paragraph(text_of[s.article_id], s.start)) for s in claim.support}
         found.update(frozenset(pair) for pair in combinations(sorted(keys), 2) if pair[0][0] != pair[1][0])
     return found
+
+
+def quote_links(
+    comparison: Comparison, articles: Sequence[Article], direct_only: bool = False
+) -> set[frozenset[Key]]:
+    """Every pair of quotes of one quote group in two articles, each named by article and
+    paragraph (``direct_only``: of direct quotes only)."""
+    text_of = {a.id: a.text for a in articles}
+    groups: dict[str, set[Key]] = {}
+    for quote in comparison.quotes:
+        if quote.group_id is not None and (quote.kind == "direct" or not direct_only):
+            key = (quote.article_id, _paragraph(text_of[quote.article_id], quote.start))
+            groups.setdefault(quote.group_id, set()).add(key)
+    return {
+        frozenset(pair)
+        for keys in groups.values()
+        for pair in combinations(sorted(keys), 2)
+        if pair[0][0] != pair[1][0]
+    }
 
 
 def conflict_keys(comparison: Comparison, articles: Sequence[Article]) -> set[tuple[str, frozenset[Key]]]:
@@ -143,6 +174,18 @@ def evaluate_invariance(
         scores.found_across += len(found_across)
         scores.right_across += len(found_across & english)
         conflicts_before, conflicts_after = conflict_keys(before, articles), conflict_keys(after, replaced)
+        quotes_across = {
+            link for link in quote_links(before, articles) if any(key[0] == original.id for key in link)
+        }
+        scores.quote_links_across += len(quotes_across)
+        scores.quote_links_kept += len(quotes_across & quote_links(after, replaced))
+        direct_across = {
+            link
+            for link in quote_links(before, articles, direct_only=True)
+            if any(key[0] == original.id for key in link)
+        }
+        scores.direct_links_across += len(direct_across)
+        scores.direct_links_kept += len(direct_across & quote_links(after, replaced, direct_only=True))
         scores.conflicts += len(conflicts_before)
         scores.conflicts_kept += len(conflicts_before & conflicts_after)
     return scores
@@ -187,4 +230,57 @@ def evaluate_mixed_clustering(
         scores.translated += 1
         scores.with_a_mate += any(gold[j] == gold[i] for j in together)
         scores.with_a_stranger += any(gold[j] != gold[i] for j in together)
+    return scores
+
+
+@dataclass
+class EntityMerges:
+    """Entities across scripts: each translation analysed in one story with its English original.
+    Of the original's named people, organisations and places (those the English model finds), the
+    share whose entity also holds a mention in the translation (``recall``: a lower bound, since a
+    translator may drop a name). ``merged`` lists, per merged entity, the English names and the
+    translation's spellings, for judging the merges by eye."""
+
+    language: str
+    names: int = 0
+    found: int = 0
+    merged: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    missed: list[str] = field(default_factory=list)
+
+    @property
+    def recall(self) -> float:
+        return _share(self.found, self.names)
+
+
+ENTITY_TYPES_COMPARED = frozenset({"PERSON", "ORG", "GPE"})
+
+
+def evaluate_entity_merges(
+    originals: dict[str, Article], translated: Iterable[dict[str, str]], language: str, parts: Parts
+) -> EntityMerges:
+    from newsprism.analysis import annotate_story
+    from newsprism.model import Story
+    from newsprism.nlp import resolve_entities
+
+    scores = EntityMerges(language)
+    for row in translated:
+        original = originals.get(row["id"])
+        if original is None:
+            continue
+        translation = as_translated(original, row, language).model_copy(
+            update={"id": f"{original.id}:{language}"}
+        )
+        story = Story(id=f"merge-{original.id}", articles=[original, translation])
+        entities = resolve_entities(annotate_story(story, parts))
+        for entity in entities.entities:
+            in_original = [m for m in entity.mentions if m.article_id == original.id]
+            in_translation = [m.text or "" for m in entity.mentions if m.article_id == translation.id]
+            if not in_original or entity.type not in ENTITY_TYPES_COMPARED:
+                continue
+            scores.names += 1
+            if in_translation:
+                scores.found += 1
+                scores.merged.append((entity.name, tuple(sorted(set(in_translation)))))
+            else:
+                scores.missed.append(entity.name)
     return scores

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
 from rapidfuzz import fuzz
 
-from newsprism.lexicon import WEEKDAYS, fold
+from newsprism.lexicon import WEEKDAYS, fold, reads_as_english
 from newsprism.model import DateExpression, Span, TimelineEvent, published_datetime
 from newsprism.nlp.annotate import AnnotatedArticle
 
@@ -247,6 +247,9 @@ def find_dates(annotated: Sequence[AnnotatedArticle]) -> list[DateExpression]:
     for article in annotated:
         moment = published_datetime(article.article.published)
         published = moment.date() if moment is not None else None
+        if not reads_as_english(article.article.language):
+            found.extend(_dates_in_language(article, str(article.article.language), published))
+            continue
         for ent_start, ent_end, ent in _candidates(article):
             raw = article.text[ent_start:ent_end]
             text = raw.strip(" ,.;:")
@@ -277,6 +280,139 @@ def find_dates(annotated: Sequence[AnnotatedArticle]) -> list[DateExpression]:
                 )
             )
     return found
+
+
+# --------------------------------------------------------------------------- other languages
+
+
+@dataclass(frozen=True)
+class DateWords:
+    """How a language writes dates, from dateparser's own locale data (months, weekdays, and
+    its words for today, yesterday and tomorrow)."""
+
+    pattern: re.Pattern[str]
+    weekdays: dict[str, int]  # lower-cased weekday name → Monday 0 … Sunday 6
+    days: frozenset[str]  # today, yesterday, tomorrow (lower-cased)
+
+
+_WEEKDAY_KEYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTH_KEYS = "january february march april may june july august september october november december".split()
+_RELATIVE_DAYS = ("0 day ago", "1 day ago", "in 1 day")
+
+
+def _full_forms(forms: Sequence[str]) -> list[str]:
+    """Names, not abbreviations: a form that starts another form of the same word ("янв" of
+    "января", Spanish "mar" of "marzo", which is also "sea") is left out, and so are forms of
+    under three letters."""
+    lowered = {f.lower().rstrip(".") for f in forms}
+    return sorted(
+        (f for f in lowered if len(f) >= 3 and not any(o != f and o.startswith(f) for o in lowered)),
+        key=len,
+        reverse=True,
+    )
+
+
+@cache
+def date_words(language: str) -> DateWords | None:
+    """The language's date words, or None where dateparser has no locale for it. No library finds
+    date expressions in running text of every language without false hits (dateparser's
+    search_dates reads "on" or "a las" as dates), so the expressions are matched here from
+    dateparser's names and then read by dateparser."""
+    try:
+        from dateparser.languages import default_loader
+
+        info = default_loader.get_locale(language).info
+    except (KeyError, ValueError, ImportError):
+        return None
+    months = [f for key in _MONTH_KEYS for f in _full_forms(info.get(key, []))]
+    weekdays = {f: n for n, key in enumerate(_WEEKDAY_KEYS) for f in _full_forms(info.get(key, []))}
+    relative = info.get("relative-type", {})
+    days = [w.lower() for key in _RELATIVE_DAYS for w in relative.get(key, []) if len(w) >= 3]
+    if not months:
+        return None
+
+    def alternatives(words: Iterable[str]) -> str:
+        return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+    month = f"(?:{alternatives(months)})"
+    # "18 июня 2023 года", "18 de junio de 2023", "18 juin 2023", "18 يونيو 2023", "junio de 2023".
+    written = rf"(?:\d{{1,2}}(?:er)?\s+(?:de\s+)?)?{month}(?:,?\s+(?:de\s+)?\d{{4}})?"
+    pattern = re.compile(
+        rf"(?<!\w)(?:{written}|{alternatives(weekdays)}|{alternatives(days) or '(?!)'})(?!\w)", re.IGNORECASE
+    )
+    return DateWords(pattern, weekdays, frozenset(days))
+
+
+def _dates_in_language(
+    article: AnnotatedArticle, language: str, published: dt.date | None
+) -> list[DateExpression]:
+    """Date expressions of an article in another language: dates written with a month name,
+    weekdays, and "yesterday"-words, resolved by dateparser in that language. A weekday is the
+    latest such day up to the published date (its own day in that day's paper); the future is
+    not looked for, since no parse says which verbs are in the future tense."""
+    words = date_words(language)
+    if words is None:
+        return []
+    found: list[DateExpression] = []
+    for match in words.pattern.finditer(article.text):
+        text = match.group()
+        weekday = words.weekdays.get(text.lower())
+        relative = is_relative(text)
+        resolved: Resolved | None
+        if weekday is not None:
+            resolved = (
+                Resolved(
+                    (published - dt.timedelta(days=(published.weekday() - weekday) % 7)).isoformat(), "day"
+                )
+                if published is not None
+                else None
+            )
+        elif relative and published is None:
+            resolved = None
+        else:
+            resolved = _resolve_in(
+                language, text, published if relative else None, text.lower() in words.days
+            )
+            if resolved is None:
+                continue
+        start, end = match.span()
+        found.append(
+            DateExpression(
+                article_id=article.id,
+                start=start,
+                end=end,
+                text=text,
+                value=resolved.value if resolved else None,
+                precision=resolved.precision if resolved else None,
+                relative=relative,
+            )
+        )
+    return found
+
+
+def _resolve_in(language: str, text: str, base: dt.date | None, names_a_day: bool) -> Resolved | None:
+    data = _language_parser(language, base).get_date_data(text)
+    if data.date_obj is None:
+        return None
+    moment = data.date_obj.date()
+    period = data.period or "day"
+    if not names_a_day and not re.search(r"\d", _YEAR.sub("", text)):
+        period = "month"  # "junio de 2023": dateparser says "day" for a month and year
+    if period == "year":
+        return Resolved(f"{moment.year:04d}", "year")
+    if period == "month":
+        return Resolved(f"{moment.year:04d}-{moment.month:02d}", "month")
+    return Resolved(moment.isoformat(), "day")
+
+
+@cache
+def _language_parser(language: str, base: dt.date | None) -> Any:
+    from dateparser.date import DateDataParser
+
+    settings: dict[str, Any] = {"PREFER_DATES_FROM": "past", "RETURN_TIME_AS_PERIOD": False}
+    if base is not None:
+        settings["RELATIVE_BASE"] = dt.datetime(base.year, base.month, base.day)
+    return DateDataParser(languages=[language], settings=settings)
 
 
 def _looks_like_date(text: str) -> bool:

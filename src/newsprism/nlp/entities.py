@@ -33,6 +33,7 @@ from rapidfuzz import fuzz
 from newsprism.lexicon import fold, role_words
 from newsprism.model import Entity, EntityRole, Mention, Span
 from newsprism.nlp.annotate import AnnotatedArticle, Paragraph
+from newsprism.nlp.transliterate import script_of, skeleton, skeleton_variants, words_alike
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -70,6 +71,7 @@ COMMON_WORD_ZIPF = 5.3
 # A surname is searched on its own only when it is rarer than this as an English word: "Lopez"
 # (3.3) and "Blinken" (2.2) are, "Brown" (4.6) and "Rice" (4.5) are not.
 SURNAME_WORD_ZIPF = 4.0
+READER_SCRIPT = "latin"  # lexicon.READER_LANGUAGE's script
 
 
 def name_tokens(text: str) -> list[str]:
@@ -264,10 +266,10 @@ def _not_a_name(span: SpacySpan, label: str, before: str) -> bool:
 
 
 @cache
-def _zipf(word: str) -> float:
+def _zipf(word: str, language: str = "en") -> float:
     from wordfreq import zipf_frequency
 
-    return float(zipf_frequency(word, "en"))
+    return float(zipf_frequency(word, language or "en"))
 
 
 def _role_evidence(article: AnnotatedArticle, paragraph: Paragraph, lo: int, hi: int) -> RoleEvidence:
@@ -315,8 +317,18 @@ def _given_names_agree(a: list[str], b: list[str]) -> bool:
 
 def _same_person(a: list[str], b: list[str]) -> bool:
     """Two multi-word names of one person: same surname and compatible given names, or a surname
-    slightly off (translation) with given names that agree closely."""
+    slightly off (translation) with given names that agree closely. Names in two scripts
+    ("Энтони Блинкен", "Antony Blinken") are compared by their skeletons (nlp.transliterate)."""
     sur_a, sur_b = a[-1], b[-1]
+    if script_of(sur_a) != script_of(sur_b):
+        given_a, given_b = a[:-1], b[:-1]
+        if not (given_a and given_b):
+            return words_alike(sur_a, sur_b)
+        given_agree = words_alike(given_a[0], given_b[0]) or (
+            min(len(given_a[0]), len(given_b[0])) == 1
+            and skeleton(given_a[0])[:1] == skeleton(given_b[0])[:1]
+        )
+        return given_agree and words_alike(sur_a, sur_b, loose=True)
     if sur_a == sur_b:
         return _given_names_agree(a[:-1], b[:-1])
     if min(len(sur_a), len(sur_b)) >= 4 and fuzz.ratio(sur_a, sur_b) >= SURNAME_SIMILARITY:
@@ -372,6 +384,11 @@ def _cluster(mentions: list[RawMention]) -> list[Cluster]:
                 by_last[tokens[-1]].append(cluster)
             if cluster not in by_first[tokens[0]] and len(tokens[0]) > 1:
                 by_first[tokens[0]].append(cluster)
+    by_last_skeleton: dict[str, list[Cluster]] = defaultdict(list)  # Latin surnames, for other scripts
+    for surname, clusters in by_last.items():
+        if script_of(surname) == "latin":
+            for variant in skeleton_variants(surname):
+                by_last_skeleton[variant].extend(c for c in clusters if c not in by_last_skeleton[variant])
     loose_people: dict[str, Cluster] = {}
     names: dict[str, Cluster] = {}
     assigned = {i for c in persons for i in c.mentions}
@@ -382,6 +399,10 @@ def _cluster(mentions: list[RawMention]) -> list[Cluster]:
         if len(tokens) == 1:
             word = tokens[0]
             candidates = by_last.get(word) or by_first.get(word) or []
+            if not candidates and script_of(word) != "latin":  # "Блинкена" for "Blinken"
+                candidates = next(
+                    (by_last_skeleton[v] for v in skeleton_variants(word) if v in by_last_skeleton), []
+                )
             if candidates:
                 _nearest_person(candidates, mentions, index).mentions.append(index)
                 continue
@@ -450,7 +471,36 @@ def _merge_names(names: dict[str, Cluster], mentions: list[RawMention]) -> list[
         ]
         if len(longer) == 1:
             clusters[longer[0]].mentions.extend(clusters.pop(key).mentions)
+    # A name in another script joins the one Latin name with its skeleton ("Калифорния" →
+    # "California", "الخرطوم" → "Khartoum"); two candidates are left apart.
+    latin_by_skeleton: dict[str, list[str]] = defaultdict(list)
+    for key in clusters:
+        if script_of(key) == "latin":
+            latin_by_skeleton[_name_skeleton(key)].append(key)
+    for key in list(clusters):
+        if script_of(key) == "latin":
+            continue
+        alike = {t for variant in _name_skeletons(key) for t in latin_by_skeleton.get(variant, [])}
+        if len(alike) == 1:
+            clusters[alike.pop()].mentions.extend(clusters.pop(key).mentions)
     return list(clusters.values())
+
+
+def _name_skeleton(name: str) -> str:
+    return " ".join(skeleton(word) for word in name.split())
+
+
+def _name_skeletons(name: str) -> set[str]:
+    """The skeletons of a name of several words, with each word's clitic or case ending off or on
+    (names of one to three words: at most a few dozen)."""
+    import itertools
+
+    words = name.split()
+    if len(words) > 3:
+        return {_name_skeleton(name)}
+    options = [skeleton_variants(word, 1) or (skeleton(word),) for word in words]
+    found = {" ".join(combo) for combo in itertools.product(*options)}
+    return {f for f in found if len(f.replace(" ", "")) >= 3}
 
 
 # --------------------------------------------------------------------------- the result
@@ -575,6 +625,9 @@ def _canonical_name(cluster: Cluster, mentions: list[RawMention]) -> str:
         totals.update(counts)
     # An acronym names the entity only when nothing spells it out ("Communist Party of China", not "CPC").
     spelled = [n for n in totals if not (n.replace(".", "").isupper() and " " not in n)] or list(totals)
+    # A name written in several scripts is named in the reader's (Latin letters: briefs are read in
+    # English by default); it is also the stable form, where Russian declines "Алексу Родригесу".
+    spelled = [n for n in spelled if script_of(n) == READER_SCRIPT] or spelled
     # Ties (one article each) go to the spelling whose surname the other mentions share:
     # "Christine Lagarde" over a one-off "Christine Largarde" when "Lagarde" recurs alone.
     surnames = Counter(
@@ -641,6 +694,81 @@ def _find_again(
             taken[article.id].append((start, end))
 
 
+def _find_across_scripts(
+    clusters: list[Cluster], mentions: list[RawMention], annotated: Sequence[AnnotatedArticle]
+) -> None:
+    """Add mentions in other scripts that no model found (Arabic has none on PyPI; natasha misses
+    some): one to three words whose skeleton is that of a name the story writes in Latin letters,
+    a clitic ("وبلينكن", and Blinken) or a case ending ("Блинкеном") allowed. Exact skeletons
+    only (searching every word, a loose match would find names everywhere), and a word of three
+    consonants only when it is not among its language's common words ("بدون", without, is "bdn"
+    like Biden)."""
+    index: dict[str, set[int]] = defaultdict(set)
+    for c_index, cluster in enumerate(clusters):
+        for i in cluster.mentions:
+            m = mentions[i]
+            if m.via == "role" or m.label == "NORP" or script_of(m.text) != "latin":
+                continue
+            words = name_tokens(m.text) if cluster.kind == "person" else fold(m.text).split()
+            if 1 <= len(words) <= 3 and (len(words) > 1 or _zipf(words[0]) < SURNAME_WORD_ZIPF):
+                index[_name_skeleton(" ".join(words))].add(c_index)
+        for tokens in cluster.full_names:
+            if script_of(tokens[-1]) == "latin" and _zipf(tokens[-1]) < SURNAME_WORD_ZIPF:
+                index[skeleton(tokens[-1])].add(c_index)
+    index = {key: found for key, found in index.items() if len(key.replace(" ", "")) >= 3}
+    if not index:
+        return
+    taken: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for m in mentions:
+        taken[m.article_id].append((m.start, m.end))
+    for article in annotated:
+        language = article.article.language or ""
+        for paragraph in article.paragraphs:
+            words_here = [t for t in paragraph.doc if t.is_alpha]
+            i = 0
+            while i < len(words_here):
+                width = _match_across(words_here, i, index, language)
+                if width is None:
+                    i += 1
+                    continue
+                size, key = width
+                first, last = words_here[i], words_here[i + size - 1]
+                clitic = next((k for k in range(4) if skeleton(first.text[k:]) == key.split()[0]), 0)
+                start = paragraph.start + first.idx + clitic
+                end = paragraph.start + last.idx + len(last.text)
+                i += size
+                if any(s < end and start < e for s, e in taken[article.id]):
+                    continue
+                candidates = [clusters[c] for c in sorted(index[key])]
+                mentions.append(RawMention(article.id, start, end, article.text[start:end], "", via="alias"))
+                if len(candidates) > 1 and any(c.kind != "person" for c in candidates):
+                    mentions.pop()  # a place and a person spelled alike: left unnamed
+                    continue
+                _nearest_person(candidates, mentions, len(mentions) - 1).mentions.append(len(mentions) - 1)
+                taken[article.id].append((start, end))
+
+
+def _match_across(
+    tokens: Sequence[Token], i: int, index: dict[str, set[int]], language: str
+) -> tuple[int, str] | None:
+    """The longest run of words in another script from ``tokens[i]`` naming a Latin name of
+    ``index``: (its length in words, the skeleton it matched)."""
+    for size in (3, 2, 1):
+        words = [t.text for t in tokens[i : i + size]]
+        if len(words) < size or any(script_of(w) in {"latin", "other"} for w in words):
+            continue
+        # Words in a row only: "Лос-Анджелес" is two tokens with a hyphen between them.
+        if any(tokens[k + 1].i - tokens[k].i > 2 for k in range(i, i + size - 1)):
+            continue
+        for key in sorted(_name_skeletons(" ".join(words))):
+            if key not in index:
+                continue
+            if size == 1 and len(key) == 3 and _zipf(words[0].lower(), language) >= COMMON_WORD_ZIPF:
+                continue
+            return size, key
+    return None
+
+
 def _written_surname(cluster: Cluster, mentions: list[RawMention], folded: str) -> str | None:
     """The surname as the articles write it ("López"), from the cluster's own full-name mentions."""
     for i in cluster.mentions:
@@ -689,6 +817,7 @@ def resolve_entities(annotated: Sequence[AnnotatedArticle]) -> EntityIndex:
     mentions, roles, role_ranges = _mentions_and_roles(annotated)
     clusters = _cluster(mentions)
     _find_again(clusters, mentions, annotated)
+    _find_across_scripts(clusters, mentions, annotated)
     roles_by_cluster: dict[int, list[RoleEvidence]] = {}
     for c_index, cluster in enumerate(clusters):
         evidence = [r for i in cluster.mentions for r in roles.get(i, [])]

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from newsprism.lexicon import country_names, fold, role_words, speech_verbs
+from newsprism.lexicon import country_names, fold, is_written_speech_verb, role_words, speech_verbs
 from newsprism.model import Quote, Span, Speaker
 from newsprism.nlp.annotate import AnnotatedArticle, OffsetRanges, Paragraph
 from newsprism.nlp.entities import EntityIndex
@@ -43,12 +43,14 @@ DEFINITE_ROLE_WINDOW = 600
 # quote paragraphs after one attribution).
 INHERIT_SPEAKER_CHARS = 700
 MIN_QUOTE_WORDS = 4
+MIN_QUOTE_CJK_CHARS = 8  # about four words of Chinese or Japanese
 # A reported clause ("said that …") longer than this many tokens is a run-on parse of text without
 # sentence ends, not one statement: in 400 ECB+ articles (1,839 of them) none passes 60 tokens.
 MAX_REPORTED_TOKENS = 200
 MAX_QUOTE_PARAGRAPHS = 8  # a quote reopened paragraph after paragraph, the print convention  # shorter quoted phrases are mostly scare quotes or names ("red lines", “low point”)
 _PERSONAL_PRONOUNS = frozenset({"he", "she", "they", "i", "we"})
-_OPENERS = {"“": "”", "«": "»", "„": "“”", "‘": "’", '"': '"', "'": "'", "‹": "›"}
+_OPENERS = {"“": "”", "«": "»", "„": "“”", "‘": "’", '"': '"', "'": "'", "‹": "›", "「": "」", "『": "』"}
+SPACED_OPENERS = frozenset("«‹")
 
 
 @dataclass
@@ -66,7 +68,9 @@ class FoundQuote:
 def _opening_ok(text: str, i: int) -> bool:
     before = text[i - 1] if i > 0 else " "
     after = text[i + 1] if i + 1 < len(text) else " "
-    return (before.isspace() or before in "([—–-:,;") and not after.isspace()
+    # French sets guillemets off with a (no-break) space: « Nous avons … ».
+    spaced = text[i] in SPACED_OPENERS and after in " \u00a0\u202f" and not text[i + 2 : i + 3].isspace()
+    return (before.isspace() or before in "([—–-:,;：，、") and (not after.isspace() or spaced)
 
 
 def _closing_at(text: str, opener: str, i: int, end: int) -> int | None:
@@ -125,6 +129,8 @@ def direct_quote_ranges(text: str) -> list[tuple[int, int]]:
             i += 1
             continue
         content_start, content_end = start, close
+        while content_start < content_end and text[content_start].isspace():
+            content_start += 1
         while content_end > content_start and text[content_end - 1].isspace():
             content_end -= 1
         content = text[content_start:content_end]
@@ -142,6 +148,8 @@ def _is_quote(content: str, opener: str) -> bool:
     single quotes double as apostrophes ("Rock 'n' roll", "the '90s"), so they must hold a
     punctuated utterance with no other apostrophe opening inside."""
     words = content.split()
+    if opener in "「『":  # Chinese and Japanese leave no spaces between words: counted in characters
+        return sum(1 for c in content if c.isalpha()) >= MIN_QUOTE_CJK_CHARS
     if _looks_like_title(words):
         return False
     ends_utterance = content[-1:] in ".,!?"
@@ -326,6 +334,11 @@ def _speaker_of_direct(
                 sentences.append(following[0])  # “…” . Blinken said.
         for sent in sentences:
             outside = _tokens_outside(sent, paragraph, all_quotes)
+            if not paragraph.doc.has_annotation("DEP"):
+                found = _speaker_without_parse(article, paragraph, outside, entities, (start, end))
+                if found[0] is not None:
+                    return found
+                continue
             # A speech verb first: "“…,” he told settler leaders, according to a statement".
             verb = _speech_verb(outside, near=(start - paragraph.start, end - paragraph.start))
             if verb is not None:
@@ -361,6 +374,41 @@ def _speaker_of_direct(
                     if speaker:
                         return speaker, verb.text
     return None, None
+
+
+def _speaker_without_parse(
+    article: AnnotatedArticle,
+    paragraph: Paragraph,
+    outside: Sequence[Token],
+    entities: EntityIndex,
+    quote: tuple[int, int],
+) -> tuple[Speaker | None, str | None]:
+    """A language without a parser (``nlp.annotate.BlankWithEntities``): a speech verb of the
+    article's language next to the quote, outside it («…», — заявил Блинкен; «…», dijo Blinken),
+    and the person or organisation named outside the quote in that sentence nearest the verb.
+    Pronouns are not followed: without a parse, "he" has no antecedent newsprism can trust."""
+    language = article.article.language or ""
+    verbs = [t for t in outside if is_written_speech_verb(t.text, language)]
+    if not verbs:
+        return None, None
+    verb = min(verbs, key=lambda v: min(abs(paragraph.start + v.idx - q) for q in quote))
+    verb_at = paragraph.start + verb.idx
+    if outside:
+        lo, hi = paragraph.start + outside[0].idx, paragraph.start + outside[-1].idx + len(outside[-1].text)
+    else:
+        return None, None
+    named = [
+        (abs(s - verb_at), s, e, entity)
+        for s, e, entity in entities.mentions_in(article.id, lo, hi)
+        if entity.type in {"PERSON", "ORG"} and not quote[0] <= s < quote[1]
+    ]
+    if not named:
+        return None, None
+    _, s, e, entity = min(named, key=lambda found: found[:2])
+    span = Span(article_id=article.id, start=s, end=e, text=article.text[s:e])
+    return Speaker(
+        name=entity.name, entity_id=entity.id, role=_top_role(entities, entity.id), span=span
+    ), verb.text
 
 
 def _is_document(speaker: Speaker) -> bool:
