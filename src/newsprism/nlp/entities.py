@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -72,6 +73,7 @@ COMMON_WORD_ZIPF = 5.3
 # (3.3) and "Blinken" (2.2) are, "Brown" (4.6) and "Rice" (4.5) are not.
 SURNAME_WORD_ZIPF = 4.0
 READER_SCRIPT = "latin"  # lexicon.READER_LANGUAGE's script
+SEARCHED_SCRIPTS = frozenset({"cyrillic", "arabic"})  # what _find_across_scripts reads (script_of's others)
 
 
 def name_tokens(text: str) -> list[str]:
@@ -493,8 +495,6 @@ def _name_skeleton(name: str) -> str:
 def _name_skeletons(name: str) -> set[str]:
     """The skeletons of a name of several words, with each word's clitic or case ending off or on
     (names of one to three words: at most a few dozen)."""
-    import itertools
-
     words = name.split()
     if len(words) > 3:
         return {_name_skeleton(name)}
@@ -725,6 +725,8 @@ def _find_across_scripts(
         language = article.article.language or ""
         for paragraph in article.paragraphs:
             words_here = [t for t in paragraph.doc if t.is_alpha]
+            if not any(script_of(t.text) in SEARCHED_SCRIPTS for t in words_here):
+                continue  # an English paragraph: nothing to search, without trying every window
             i = 0
             while i < len(words_here):
                 width = _match_across(words_here, i, index, language)
@@ -755,7 +757,7 @@ def _match_across(
     ``index``: (its length in words, the skeleton it matched)."""
     for size in (3, 2, 1):
         words = [t.text for t in tokens[i : i + size]]
-        if len(words) < size or any(script_of(w) in {"latin", "other"} for w in words):
+        if len(words) < size or any(script_of(w) not in SEARCHED_SCRIPTS for w in words):
             continue
         # Words in a row only: "Лос-Анджелес" is two tokens with a hyphen between them.
         if any(tokens[k + 1].i - tokens[k].i > 2 for k in range(i, i + size - 1)):

@@ -393,10 +393,7 @@ def _speaker_without_parse(
         return None, None
     verb = min(verbs, key=lambda v: min(abs(paragraph.start + v.idx - q) for q in quote))
     verb_at = paragraph.start + verb.idx
-    if outside:
-        lo, hi = paragraph.start + outside[0].idx, paragraph.start + outside[-1].idx + len(outside[-1].text)
-    else:
-        return None, None
+    lo, hi = paragraph.start + outside[0].idx, paragraph.start + outside[-1].idx + len(outside[-1].text)
     named = [
         (abs(s - verb_at), s, e, entity)
         for s, e, entity in entities.mentions_in(article.id, lo, hi)
