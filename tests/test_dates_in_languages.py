@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from newsprism.analysis import annotate_story
-from newsprism.model import Article, Story
+from newsprism.model import Article, DateExpression, Story
 from newsprism.nlp import analyze_language
 from newsprism.parts import Parts
 
@@ -39,16 +39,42 @@ def test_a_written_date_a_weekday_and_yesterday_in_each_language(dates, language
     assert sum(not d.relative for d in found) == 1  # only the written date holds its year
 
 
-def test_a_month_and_year_is_a_month_and_a_noun_spelled_like_an_abbreviation_is_no_date() -> None:
+def _dates(language: str, text: str, published: str) -> list[DateExpression]:
     article = Article(
-        id="es",
-        source="es",
-        outlet="es",
+        id=language,
+        source=language,
+        outlet=language,
         domain=None,
         title=None,
-        published="2023-06-19",
-        language="es",
-        text="La visita se aplazó en febrero de 2023. El mar estaba en calma.",
+        published=published,
+        language=language,
+        text=text,
     )
-    found = analyze_language(annotate_story(Story(id="s", articles=[article]), Parts.default())).dates
+    return analyze_language(annotate_story(Story(id="s", articles=[article]), Parts.default())).dates
+
+
+def test_a_month_and_year_is_a_month_and_a_noun_spelled_like_an_abbreviation_is_no_date() -> None:
+    found = _dates("es", "La visita se aplazó en febrero de 2023. El mar estaba en calma.", "2023-06-19")
     assert [(d.text, d.value, d.precision) for d in found] == [("febrero de 2023", "2023-02", "month")]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        # Russian months in the prepositional case, and a weekday only with its preposition:
+        # "среда" alone is "environment".
+        ("ru", "Переговоры прошли в марте. Окружающая среда важна. Он уехал в среду.", ["марте", "среду"]),
+        # "esta mañana" is this morning, "mañana" alone tomorrow; "99 mayo" is no day of May.
+        ("es", "Llegó esta mañana y vuelve mañana. Código 99 mayo.", ["mañana", "mayo"]),
+        # French months are lower case: "Mars" inside a sentence is the planet.
+        ("fr", "La sonde vers Mars partira en mars 2024.", ["mars 2024"]),
+    ],
+)
+def test_words_spelled_like_dates_that_are_not(language: str, text: str, expected: list[str]) -> None:
+    found = _dates(language, text, "2023-06-21")
+    assert [d.text for d in found] == expected, [(d.text, d.value) for d in found]
+    values = {d.text: d.value for d in found}
+    if language == "ru":
+        assert values["марте"] == "2023-03" and values["среду"] == "2023-06-21"
+    if language == "es":
+        assert values["mañana"] == "2023-06-22"

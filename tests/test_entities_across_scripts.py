@@ -96,3 +96,29 @@ def test_french_and_russian_entities_come_from_their_models() -> None:
     assert blinken.type == "PERSON"
     assert {m.article_id for m in blinken.mentions} == {"fr", "ru"}
     assert types.get("КНР") == "GPE" and types.get("Pékin") == "GPE"
+
+
+def test_ordinary_words_in_other_scripts_are_not_names_spelled_alike() -> None:
+    # Each of these words has the skeleton of a name in the story: "решение" (decision) and "клуб"
+    # (club) are lower case, so not Russian names; "أكثر" (more) begins with a vowel where Qatar
+    # begins with a consonant; "وبدون" is "and" + "بدون" (without), a common word, not Biden.
+    english = _article(
+        "en", "en", "Joe Biden met the emir of Qatar in Doha. Dmytro Kuleba flew to Kherson on Monday."
+    )
+    russian = _article("ru", "ru", "Решение было принято в клубе. Кулеба прилетел в Херсон, сообщил клуб.")
+    arabic = _article("ar", "ar", "التقى بايدن أمير قطر، وقال إن الاتفاق أكثر أهمية وبدون شروط.")
+    entities = _entities(english, russian, arabic)
+    found = {m.text for e in entities.entities for m in e.mentions if m.article_id != "en"}
+    assert {"Кулеба", "Херсон", "بايدن", "قطر"} <= found
+    assert not found & {"решение", "Решение", "клубе", "клуб", "أكثر", "وبدون", "بدون"}
+
+
+def test_a_language_without_word_frequencies_is_analysed_not_refused() -> None:
+    # wordfreq has no list for Uyghur ("ug"); its words count as rare, as names do.
+    entities = _entities(_article("en", "en", ENGLISH), _article("ug", "ug", "بلىنكېن بېيجىڭغا باردى."))
+    assert any(e.name == "Antony Blinken" for e in entities.entities)
+
+
+def test_a_one_letter_given_name_skeleton_must_begin_alike() -> None:
+    assert words_alike("Anna", "Анна") and words_alike("Ian", "Ян")
+    assert not words_alike("Ian", "Анна")  # both "n" once vowels go

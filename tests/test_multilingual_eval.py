@@ -77,7 +77,7 @@ def test_translated_outlets_keep_their_claims_and_stories() -> None:
 # English originals' named people, organisations and places, those with a mention in the
 # translation merged into them: ru 37/76, es 55/73, fr 62/82, ar 35/73. Names translated rather
 # than transliterated ("California Department of Corrections") are the misses. Floors a few below.
-ENTITY_MERGE_FLOOR = {"ru": 0.45, "es": 0.70, "fr": 0.70, "ar": 0.44}
+ENTITY_MERGE_FLOOR = {"ru": 0.52, "es": 0.70, "fr": 0.70, "ar": 0.44}
 
 
 def test_entities_merge_across_scripts_on_the_eval_split() -> None:

@@ -106,3 +106,18 @@ def test_a_fact_shared_across_languages_is_worded_in_english() -> None:
     assert across, [(c.text, c.article_ids) for c in comparison.claims]
     english = {s.text for c in across for s in c.support if s.article_id == "en"}
     assert all(c.text in english for c in across)
+
+
+def test_a_chinese_quote_opened_on_a_word() -> None:
+    text = "外交部发言人表示「我们在多个问题上取得了进展」。"
+    assert [text[s:e] for s, e in direct_quote_ranges(text)] == ["我们在多个问题上取得了进展"]
+
+
+def test_without_a_parser_the_person_speaks_not_the_institution_beside_him() -> None:
+    # "Газпрома" (ORG) is nearer the verb than the spokesman it employs.
+    texts = {
+        "ru": "«Мы не видим никаких перспектив для переговоров сейчас», — заявил представитель Газпрома Сергей Куприянов."
+    }
+    layer = analyze_language(annotate_story(Story(id="s", articles=_articles(texts)), Parts.default()))
+    (quote,) = layer.quotes
+    assert quote.speaker is not None and quote.speaker.name == "Сергей Куприянов"

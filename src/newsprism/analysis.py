@@ -53,7 +53,13 @@ def annotate_story(story: Story, parts: Parts) -> list[AnnotatedArticle]:
 
 STAGES: tuple[Stage, ...] = (
     Stage("annotate", ("story",), ("annotators",), "annotated", lambda r, p: annotate_story(r["story"], p)),
-    Stage("language", ("annotated",), (), "language", lambda r, p: analyze_language(r["annotated"])),
+    Stage(
+        "language",
+        ("annotated",),
+        (),
+        "language",
+        lambda r, p: analyze_language(r["annotated"], p.reader_language),
+    ),
     Stage(
         "compare",
         ("story", "language"),
@@ -65,6 +71,7 @@ STAGES: tuple[Stage, ...] = (
             p.get_embedder(),
             p.get_judge(),
             cross_lingual=p.cross_lingual_for(a.language for a in r["story"].articles),
+            reader_language=p.reader_language,
         ),
     ),
     Stage(
@@ -81,7 +88,9 @@ STAGES: tuple[Stage, ...] = (
         ("story", "language", "comparison", "perspectives"),
         (),
         "brief",
-        lambda r, p: build_brief(r["story"], r["language"], r["comparison"], r["perspectives"]),
+        lambda r, p: build_brief(
+            r["story"], r["language"], r["comparison"], r["perspectives"], p.reader_language
+        ),
     ),
 )
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -21,8 +22,10 @@ import numpy as np
 
 from newsprism import __version__
 from newsprism.compare.align import jaccard, restated
+from newsprism.compare.detectors.base import TRANSLATED_MIN_COSINE
 from newsprism.compare.detectors.restated import changes_value, written_alike
 from newsprism.compare.restatement import is_negation_change, pieces, restatement
+from newsprism.lexicon import READER_LANGUAGE, language_key
 from newsprism.model import (
     Article,
     Brief,
@@ -32,6 +35,7 @@ from newsprism.model import (
     Perspective,
     Story,
     SummarySentence,
+    TimelineEvent,
 )
 
 if TYPE_CHECKING:
@@ -67,16 +71,21 @@ HIGHLIGHT_MAX_CENTRED_COSINE = 0.4
 
 
 def summarize(
-    articles: Sequence[Article], comparison: Comparison, perspectives: Sequence[Perspective] = ()
+    articles: Sequence[Article],
+    comparison: Comparison,
+    perspectives: Sequence[Perspective] = (),
+    reader_language: str = READER_LANGUAGE,
 ) -> list[SummarySentence]:
-    """5-10 sentences from the aligned claims, every one citing the articles whose sentence states it."""
+    """5-10 sentences from the aligned claims, every one citing the articles whose sentence states
+    it, each worded by a sentence in ``reader_language`` when the claim has one that may be shown."""
     alignment = comparison.alignment
     # Copies of one wire text count as one outlet agreeing, not several.
     source_of = {a.id: a.copy_of or a.id for a in articles}
     n_articles = len(set(source_of.values())) or 1
     loaded = {p.article_id: {t.term for t in p.loaded_terms} for p in perspectives}
     disputed = {(side.article_id, side.start) for c in comparison.conflicts for side in c.sides}
-    wording = {c.id: _least_loaded(c.id, alignment, loaded, disputed) for c in alignment.claims}
+    reader = language_key(reader_language)
+    wording = {c.id: _least_loaded(c.id, alignment, loaded, disputed, reader) for c in alignment.claims}
     candidates = [c for c in alignment.claims if wording[c.id] is not None and c.status == "shared"]
     if len(candidates) < MIN_SUMMARY:  # a story few outlets agree on: add its most central exclusives
         candidates += [c for c in alignment.claims if wording[c.id] is not None and c.status == "exclusive"]
@@ -111,7 +120,7 @@ def summarize(
         backing = [
             u
             for u in alignment.units_of[claim.id]
-            if u is unit or (not differs_in_value(unit, u) and states(u, unit))
+            if u is unit or (not differs_in_value(unit, u) and _states_in_any_language(u, unit, alignment))
         ]
         summary.append(
             SummarySentence(
@@ -119,6 +128,7 @@ def summarize(
                 citations=list(dict.fromkeys(u.article_id for u in backing)),
                 claim_ids=[claim.id],
                 support=[u.span() for u in backing],
+                language=unit.language,
             )
         )
     return summary
@@ -149,11 +159,16 @@ def _mmr(
 
 
 def _least_loaded(
-    claim_id: str, alignment: Alignment, loaded: dict[str, set[str]], disputed: set[tuple[str, int]]
+    claim_id: str,
+    alignment: Alignment,
+    loaded: dict[str, set[str]],
+    disputed: set[tuple[str, int]],
+    reader: str = READER_LANGUAGE,
 ) -> Unit | None:
     """The supporting sentence to show: one that reads alone, is not a side of a conflict (a
-    neutral account does not take one outlet's side), and is closest to what all the claim's
-    sentences say, less its emotional intensity and its outlet's characteristic words."""
+    neutral account does not take one outlet's side), agrees with the others on its values, is
+    in the reader's language if one is, and is closest to what all the claim's sentences say,
+    less its emotional intensity and its outlet's characteristic words."""
     from newsprism.perspectives import tone_analyzer
 
     units = alignment.units_of[claim_id]
@@ -167,13 +182,15 @@ def _least_loaded(
     analyzer = tone_analyzer()
     centre = alignment.claim_vector(claim_id)
 
-    def cost(unit: Unit) -> tuple[int, float, int]:
-        # The wording most of the claim's sentences agree with on its values comes first.
+    def cost(unit: Unit) -> tuple[int, bool, float, int]:
+        # The wording most of the claim's sentences agree with on its values comes first, then one
+        # in the reader's language.
+        foreign = language_key(unit.language) != reader
         disagreeing = sum(1 for other in units if other is not unit and differs_in_value(unit, other))
         typical = float(alignment.embeddings[alignment.row_of[unit.id]] @ centre)
         intensity = abs(float(analyzer.polarity_scores(unit.text)["compound"]))
         marked = len(unit.lemmas & loaded.get(unit.article_id, set()))
-        return disagreeing, intensity + 0.25 * marked - typical, len(unit.text)
+        return disagreeing, foreign, intensity + 0.25 * marked - typical, len(unit.text)
 
     return min(usable, key=cost)
 
@@ -189,6 +206,19 @@ def states(cited: Unit, shown: Unit) -> bool:
     if not (shown.lemmas or cited.lemmas):
         return True
     return jaccard(shown.lemmas, cited.lemmas) >= CITATION_MIN_JACCARD or restated(shown, cited)
+
+
+def _states_in_any_language(cited: Unit, shown: Unit, alignment: Alignment) -> bool:
+    """``states`` in one language; across two, words cannot be compared, so the multilingual model
+    must put the two as close as a sentence and its translation (TRANSLATED_MIN_COSINE), and
+    they must not give different figures."""
+    if language_key(cited.language) == language_key(shown.language):
+        return states(cited, shown)
+    figures = {q.value for q in shown.quantities}, {q.value for q in cited.quantities}
+    if all(figures) and not figures[0] & figures[1]:
+        return False
+    cosine = alignment.cosine_across(cited.id, shown.id)
+    return cosine is not None and cosine >= TRANSLATED_MIN_COSINE
 
 
 def differs_in_value(a: Unit, b: Unit) -> bool:
@@ -261,7 +291,13 @@ def highlights(articles: Sequence[Article], comparison: Comparison) -> list[High
         options.sort(key=lambda option: -option[0])
         for _, claim, unit in options[:HIGHLIGHTS_PER_ARTICLE]:
             found.append(
-                Highlight(article_id=article.id, claim_id=claim.id, text=unit.text, support=[unit.span()])
+                Highlight(
+                    article_id=article.id,
+                    claim_id=claim.id,
+                    text=unit.text,
+                    support=[unit.span()],
+                    language=unit.language,
+                )
             )
     return found
 
@@ -271,13 +307,19 @@ def build_brief(
     language: LanguageLayer | None = None,
     comparison: Comparison | None = None,
     perspectives: Sequence[Perspective] = (),
+    reader_language: str = READER_LANGUAGE,
 ) -> Brief:
     """The brief of one story, assembled from the stages' results that were computed: its
     articles oldest first (undated last, in story order), the language layer's entities, quotes,
     dates and timeline, the comparison's claims and conflicts, each article's perspective, and the
-    cited summary and "only in X" highlights made from them."""
+    cited summary and "only in X" highlights made from them, for a reader of ``reader_language``."""
     ordered = story.in_date_order()
-    brief = Brief(generated_by=Generator(version=__version__), story=story.info(), articles=ordered)
+    brief = Brief(
+        generated_by=Generator(version=__version__),
+        story=story.info(),
+        articles=ordered,
+        reader_language=reader_language,
+    )
     if language is not None:
         brief.entities = language.entities.entities
         brief.quotes = language.quotes
@@ -291,6 +333,62 @@ def build_brief(
         brief.name_variants = comparison.name_variants
         order = {a.id: i for i, a in enumerate(ordered)}
         brief.perspectives = sorted(perspectives, key=lambda p: order[p.article_id])
-        brief.summary = summarize(ordered, comparison, perspectives)
+        brief.summary = summarize(ordered, comparison, perspectives, reader_language)
+        brief.timeline = merge_events_across_languages(brief.timeline, comparison.alignment, reader_language)
         brief.highlights = highlights(ordered, comparison)
     return brief
+
+
+def merge_events_across_languages(
+    timeline: Sequence[TimelineEvent], alignment: Alignment, reader_language: str = READER_LANGUAGE
+) -> list[TimelineEvent]:
+    """The timeline with one event per dated fact across languages: two events of one date in
+    different languages, from different articles, whose sentences the comparison put in one claim
+    are one event (the language layer joins events by their wording, which two languages do not
+    share), told in the reader's language when one of them is. Events in one language are left
+    as the language layer joined them."""
+    claims_at: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for claim_id, units in alignment.units_of.items():
+        for unit in units:
+            claims_at[unit.article_id].append((unit.start, unit.end, claim_id))
+
+    def claims_of(event: TimelineEvent) -> set[str]:
+        return {
+            claim_id
+            for span in event.support
+            for start, end, claim_id in claims_at.get(span.article_id, [])
+            if start < span.end and span.start < end
+        }
+
+    reader = language_key(reader_language)
+    merged: list[tuple[TimelineEvent, set[str], set[str]]] = []  # event, its claims, its languages
+    for event in timeline:
+        claims, language = claims_of(event), language_key(event.language)
+        articles = {s.article_id for s in event.support}
+        match = next(
+            (
+                i
+                for i, (other, other_claims, languages) in enumerate(merged)
+                if other.date == event.date
+                and language not in languages
+                and claims & other_claims
+                and not articles & {s.article_id for s in other.support}
+            ),
+            None,
+        )
+        if match is None:
+            merged.append((event, claims, {language}))
+            continue
+        other, other_claims, languages = merged[match]
+        told = event if language == reader and language_key(other.language) != reader else other
+        merged[match] = (
+            TimelineEvent(
+                date=other.date,
+                text=told.text,
+                support=sorted([*other.support, *event.support], key=lambda s: (s.article_id, s.start)),
+                language=told.language,
+            ),
+            other_claims | claims,
+            languages | {language},
+        )
+    return [event for event, _, _ in merged]

@@ -133,6 +133,19 @@ _embedder_option = click.option(
 )
 
 
+_lang_option = click.option(
+    "--lang",
+    "reader_language",
+    default="en",
+    show_default=True,
+    envvar="NEWSPRISM_LANG",
+    help="The language the brief is read in (a code: en, ru, es, fr, ar, ...). Claims, summary "
+    "sentences and timeline events are worded by an article in it when one is, entities named in "
+    "its script; texts in other languages are shown as written, their language marked "
+    "($NEWSPRISM_LANG).",
+)
+
+
 @main.command("analyze")
 @_input_options
 @click.option(
@@ -159,6 +172,7 @@ _embedder_option = click.option(
 )
 @_nli_option
 @_embedder_option
+@_lang_option
 @click.option(
     "--engine",
     "engine_name",
@@ -185,6 +199,7 @@ def analyze_command(
     db_url: str | None,
     nli_name: str | None,
     embedder_name: str | None,
+    reader_language: str,
     engine_name: str,
     ray_address: str | None,
     workers: int,
@@ -196,7 +211,7 @@ def analyze_command(
     unknown = sorted(set(chosen) - set(FORMATS))
     if unknown or not chosen:
         _fail(f"--format: unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
-    parts = _parts(nli_name, embedder_name)
+    parts = _parts(nli_name, embedder_name, reader_language)
     stats = RunStats()
     try:
         engine = make_engine("ray" if ray_address else engine_name, address=ray_address, workers=workers)
@@ -234,10 +249,18 @@ def analyze_command(
     _finish(briefs, out_dir, chosen, quiet, stats)
 
 
-def _parts(nli_name: str | None, embedder_name: str | None) -> Parts:
-    """The parts the options name (the defaults for what they leave out); exits on an unknown name."""
+def _parts(nli_name: str | None, embedder_name: str | None, reader_language: str | None = None) -> Parts:
+    """The parts the options name (the defaults for what they leave out), read in
+    ``reader_language`` (``--lang``); exits on an unknown name or language."""
+    from newsprism.lexicon import check_language
+
     try:
-        return Parts.from_names(judge=nli_name, embedder=embedder_name)
+        if reader_language is not None:
+            check_language(reader_language)
+    except ValueError as exc:
+        _fail(f"--lang: {exc}")
+    try:
+        return Parts.from_names(judge=nli_name, embedder=embedder_name, reader_language=reader_language)
     except NewsprismError as exc:
         _fail(str(exc))
         raise
@@ -462,6 +485,7 @@ def _store(articles: Iterable[Article], db_url: str | None, quiet: bool) -> Inge
 @_job_timeout_option
 @_nli_option
 @_embedder_option
+@_lang_option
 def serve_command(
     db_url: str | None,
     host: str,
@@ -474,6 +498,7 @@ def serve_command(
     job_timeout_min: float,
     nli_name: str | None,
     embedder_name: str | None,
+    reader_language: str,
 ) -> None:
     """Serve the REST API and web UI, with background workers that analyse ingested articles."""
     from datetime import timedelta
@@ -493,7 +518,7 @@ def serve_command(
             host=host,
             port=port,
             workers=workers,
-            parts=_parts(nli_name, embedder_name),
+            parts=_parts(nli_name, embedder_name, reader_language),
             job_time_limit=timedelta(minutes=job_timeout_min),
         )
     except NewsprismError as exc:
@@ -509,6 +534,7 @@ def serve_command(
 @_job_timeout_option
 @_nli_option
 @_embedder_option
+@_lang_option
 def worker_command(
     db_url: str | None,
     allow_private_urls: bool,
@@ -516,6 +542,7 @@ def worker_command(
     job_timeout_min: float,
     nli_name: str | None,
     embedder_name: str | None,
+    reader_language: str,
 ) -> None:
     """Process the ingest queue of a database that `newsprism serve` writes to (another machine's
     workers, or more of them), supervised as the server's are; stops on Ctrl-C or SIGTERM, handing
@@ -528,7 +555,7 @@ def worker_command(
         run_workers(
             db_url,
             allow_private_urls,
-            _parts(nli_name, embedder_name),
+            _parts(nli_name, embedder_name, reader_language),
             count=processes,
             job_time_limit=timedelta(minutes=job_timeout_min),
         )

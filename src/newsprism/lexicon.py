@@ -18,9 +18,15 @@ from importlib import resources
 # Languages the English-only parts (glue repair, the spaCy model, VADER tone) read. An article of
 # unknown language is tried: short texts often go undetected, and most of them are English.
 ENGLISH = "en"
-# The language briefs are read in: a claim is worded, and an entity named, in it when an article
-# gives it so (the reader's choice of language is not an option yet).
+# The language briefs are read in unless the reader picks another (``--lang``): a claim is worded,
+# an event told and an entity named in it when an article gives it so.
 READER_LANGUAGE = ENGLISH
+# The script a language writes names in, where it is not Latin: an entity is named in the
+# reader's script when an article writes it so.
+SCRIPT_OF_LANGUAGE = {
+    **dict.fromkeys(("ru", "uk", "bg", "sr", "be", "mk", "kk"), "cyrillic"),
+    **dict.fromkeys(("ar", "fa", "ur"), "arabic"),
+}
 # Languages that write the decimal mark as a comma ("3,5 millones") and group thousands with a
 # point or a space.
 DECIMAL_COMMA_LANGUAGES = frozenset(
@@ -32,6 +38,31 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 def reads_as_english(language: str | None) -> bool:
     """Whether English-only parts should read a text of this language (None: undetected)."""
     return language in (None, ENGLISH)
+
+
+def script_of_language(language: str | None) -> str:
+    """ "latin", "cyrillic" or "arabic": the script ``language`` writes names in."""
+    return SCRIPT_OF_LANGUAGE.get(language or "", "latin")
+
+
+def language_name(language: str) -> str:
+    """``language``'s English name ("ru" → "Russian"), from the CLDR data Babel ships; the code
+    itself where CLDR has none."""
+    from babel import Locale
+
+    return str(Locale.parse(ENGLISH).languages.get(language, language))
+
+
+def check_language(language: str) -> str:
+    """``language`` as a lower-case code, or a ValueError naming it when CLDR knows no such language."""
+    from babel import Locale, UnknownLocaleError
+
+    code = language.strip().lower().replace("_", "-")
+    try:
+        Locale.parse(code, sep="-")
+    except (UnknownLocaleError, ValueError):
+        raise ValueError(f"unknown language {language!r}: give a code such as en, ru, es, fr or ar") from None
+    return code.split("-")[0]
 
 
 def language_key(language: str | None) -> str:

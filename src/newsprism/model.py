@@ -230,6 +230,7 @@ class Claim(Model):
     support: list[Span]
     article_ids: list[str]
     status: Literal["shared", "exclusive"]
+    language: str | None = None  # extension: the language ``text`` is written in (its article's)
 
 
 ConflictKind = Literal["number", "entity", "date", "quote_wording", "negation", "framing"]
@@ -319,6 +320,7 @@ class SummarySentence(Model):
     # extension: the sentence of each cited article that supports it (the summary's text is one of
     # them, the least loaded wording), so a reader can jump to every source
     support: list[Span] = Field(default_factory=list)
+    language: str | None = None  # extension: the language ``text`` is written in
 
 
 class Highlight(Model):
@@ -328,12 +330,14 @@ class Highlight(Model):
     claim_id: str
     text: str
     support: list[Span]
+    language: str | None = None  # the language ``text`` is written in
 
 
 class TimelineEvent(Model):
     date: str
     text: str
     support: list[Span]
+    language: str | None = None  # extension: the language ``text`` is written in
 
 
 class StoryInfo(Model):
@@ -452,6 +456,9 @@ class Brief(Model):
     highlights: list[Highlight] = Field(default_factory=list)  # extension: "only in X"
     limits: list[Limit] = Field(default_factory=list)  # extension: lists shown only in part
     name_variants: list[NameVariant] = Field(default_factory=list)  # extension: names spelled differently
+    # extension: the language the brief is read in (``--lang``); a text in another language is
+    # shown as written, its language marked
+    reader_language: str = "en"
 
 
 class IndexEntry(StoryInfo):

@@ -88,7 +88,7 @@ def _cross_lingual(name: str, main_name: str) -> CrossLingual:
 
 @dataclass(frozen=True)
 class Parts:
-    """Which part of each kind the pipeline uses. None: none (a stage that needs it refuses to
+    """Which part of each kind the pipeline uses, and the reader's language. None: none (a stage that needs it refuses to
     be built, naming it). ``annotators``: (language, annotator) pairs; "en" also serves
     articles of unknown language; ``other_languages`` annotates the languages not listed there.
     ``cross_lingual``: the multilingual embedder that compares units in other languages with each
@@ -101,8 +101,18 @@ class Parts:
     topic_clusterer: str | None = "k-means"
     annotators: tuple[tuple[str, str], ...] = (("en", "spacy-en"), ("fr", "spacy-fr"), ("ru", "natasha-ru"))
     other_languages: str | None = "spacy-blank"
+    # Not a part but the one setting that travels with them to every stage and worker: the language
+    # the brief is read in (``--lang``). Claims, summary sentences and timeline events are worded
+    # by an article in it when one is; entities are named in its script.
+    reader_language: str = "en"
 
     def __post_init__(self) -> None:
+        from newsprism.lexicon import check_language
+
+        try:
+            object.__setattr__(self, "reader_language", check_language(self.reader_language))
+        except ValueError as exc:
+            raise NewsprismError(f"reader language: {exc}") from None
         for kind, name in (
             ("embedder", self.embedder),
             ("embedder", self.cross_lingual),

@@ -15,6 +15,7 @@ from newsprism.compare.name_variants import name_variants
 from newsprism.compare.nli import ContradictionJudge
 from newsprism.compare.quote_groups import group_quotes
 from newsprism.embed import CrossLingual, Embedder
+from newsprism.lexicon import READER_LANGUAGE
 from newsprism.model import Claim, Conflict, Limit, NameVariant, Quote, Story, article_labels
 from newsprism.nlp import LanguageLayer
 
@@ -49,13 +50,15 @@ def compare_story(
     judge: ContradictionJudge | None = None,
     min_confidence: float = REPORT_MIN_CONFIDENCE,
     cross_lingual: CrossLingual | None = None,
+    reader_language: str = READER_LANGUAGE,
 ) -> Comparison:
     """Claims (shared and exclusive), quote groups, conflicts, and per article its exclusive and
-    omitted claims. ``cross_lingual`` compares units not in English (see align_claims)."""
+    omitted claims. ``cross_lingual`` compares units not in English (see align_claims); a claim
+    is worded in ``reader_language`` when one of its sentences is."""
     articles = story.articles
     quotes = group_quotes(language.quotes, language.annotated, cross_lingual)
     units = split_units(language.annotated, language.entities, quotes, language.dates)
-    alignment = align_claims(units, embedder, cross_lingual)
+    alignment = align_claims(units, embedder, cross_lingual, reader_language)
     counted_nouns = CountedNouns(cross_lingual.multilingual) if cross_lingual is not None else None
     found = find_conflicts(alignment, articles, quotes, language.entities, judge, counted_nouns)
     strong = [c for c in found if (c.confidence or 0) >= min_confidence]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from newsprism.lexicon import READER_LANGUAGE, script_of_language
 from newsprism.model import DateExpression, Quote, TimelineEvent
 from newsprism.nlp.annotate import AnnotatedArticle, annotate, load_model
 from newsprism.nlp.dates import build_timeline, find_dates
@@ -37,14 +38,17 @@ class LanguageLayer:
     timeline: list[TimelineEvent]
 
 
-def analyze_language(annotated: Sequence[AnnotatedArticle]) -> LanguageLayer:
-    """Entities, quotes, dates and the timeline of one story's annotated articles."""
-    entities = resolve_entities(annotated)
+def analyze_language(
+    annotated: Sequence[AnnotatedArticle], reader_language: str = READER_LANGUAGE
+) -> LanguageLayer:
+    """Entities, quotes, dates and the timeline of one story's annotated articles; entities named
+    and events told in ``reader_language`` where an article gives them so."""
+    entities = resolve_entities(annotated, script_of_language(reader_language))
     dates = find_dates(annotated)
     return LanguageLayer(
         annotated=list(annotated),
         entities=entities,
         quotes=extract_quotes(annotated, entities),
         dates=dates,
-        timeline=build_timeline(annotated, dates),
+        timeline=build_timeline(annotated, dates, reader_language),
     )

@@ -13,12 +13,12 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
 from rapidfuzz import fuzz
 
-from newsprism.lexicon import WEEKDAYS, fold, reads_as_english
+from newsprism.lexicon import READER_LANGUAGE, WEEKDAYS, fold, language_key, reads_as_english
 from newsprism.model import DateExpression, Span, TimelineEvent, published_datetime
 from newsprism.nlp.annotate import AnnotatedArticle
 
@@ -59,7 +59,7 @@ class Resolved:
     precision: Precision
 
 
-@cache
+@lru_cache(maxsize=512)  # one per publication date and language
 def _parser(base: dt.date | None, prefer: str, language: str = "en") -> Any:
     from dateparser.date import DateDataParser
 
@@ -123,6 +123,10 @@ def resolve_date(expression: str, published: dt.date | None, *, future: bool = F
     if period == "week":
         iso = date.isocalendar()
         return Resolved(f"{iso.year}-W{iso.week:02d}", "week")
+    return _at_precision(date, period)
+
+
+def _at_precision(date: dt.date, period: str) -> Resolved:
     if period == "month":
         return Resolved(f"{date.year:04d}-{date.month:02d}", "month")
     if period == "year":
@@ -293,7 +297,22 @@ class DateWords:
     pattern: re.Pattern[str]
     weekdays: dict[str, int]  # lower-cased weekday name → Monday 0 … Sunday 6
     days: frozenset[str]  # today, yesterday, tomorrow (lower-cased)
+    read_as: dict[str, str]  # a form dateparser does not read → one it does ("марте" → "март")
 
+
+# Languages that write month names in lower case ("en mars", "en marzo", "в марте"): there a
+# capitalised bare month inside a sentence is a name ("la planète Mars", "Mars a …" aside).
+MONTHS_IN_LOWER_CASE = frozenset("fr es it pt ru uk pl cs ca ro".split())
+# Russian names a weekday as a date with a preposition ("в среду", "во вторник"); bare, "среда"
+# is far more often "environment".
+WEEKDAY_PREPOSITIONS = {"ru": ("в", "во")}
+# A "tomorrow" that is also "morning": Spanish "esta mañana", "por la mañana"; German capitalises
+# the noun ("heute Morgen") and not the adverb ("morgen").
+MORNING_AFTER = {"es": re.compile(r"(?i)\b(?:la|esta|esa|una|cada)\s+$")}
+MORNING_CAPITALISED = {"de": "morgen"}
+# Russian months in the prepositional case ("в марте", "в мае"), which dateparser's locale
+# lacks: the nominative's stem + "е".
+PREPOSITIONAL_ENDINGS = {"ru": ("ь", "й", "")}
 
 _WEEKDAY_KEYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTH_KEYS = "january february march april may june july august september october november december".split()
@@ -301,15 +320,31 @@ _RELATIVE_DAYS = ("0 day ago", "1 day ago", "in 1 day")
 
 
 def _full_forms(forms: Sequence[str]) -> list[str]:
-    """Names, not abbreviations: a form that starts another form of the same word ("янв" of
-    "января", Spanish "mar" of "marzo", which is also "sea") is left out, and so are forms of
-    under three letters."""
+    """Names, not abbreviations: a form that starts a longer form of the same word ("янв" of
+    "января", "февр" of "февраль", Spanish "mar" of "marzo", which is also "sea") is left out,
+    unless it is that form less a case ending ("март" of "марта"); and so are forms of under three
+    letters."""
     lowered = {f.lower().rstrip(".") for f in forms}
-    return sorted(
-        (f for f in lowered if len(f) >= 3 and not any(o != f and o.startswith(f) for o in lowered)),
-        key=len,
-        reverse=True,
-    )
+
+    def abbreviation(form: str) -> bool:
+        longer = [o for o in lowered if o != form and o.startswith(form)]
+        return bool(longer) and (len(form) < 4 or any(len(o) > len(form) + 1 for o in longer))
+
+    return sorted((f for f in lowered if len(f) >= 3 and not abbreviation(f)), key=len, reverse=True)
+
+
+def _prepositional(months: Sequence[str], language: str) -> dict[str, str]:
+    """Month forms in the prepositional case → their nominative (see ``PREPOSITIONAL_ENDINGS``)."""
+    endings = PREPOSITIONAL_ENDINGS.get(language)
+    if not endings:
+        return {}
+    found: dict[str, str] = {}
+    for month in months:
+        for ending in endings:
+            if month.endswith(ending) and (ending or month[-1] not in "аеёиоуыэюяьй"):
+                found.setdefault(month[: len(month) - len(ending)] + "е", month)
+                break
+    return {form: nominative for form, nominative in found.items() if form not in months}
 
 
 @cache
@@ -330,17 +365,48 @@ def date_words(language: str) -> DateWords | None:
     days = [w.lower() for key in _RELATIVE_DAYS for w in relative.get(key, []) if len(w) >= 3]
     if not months:
         return None
+    read_as = _prepositional(months, language)
 
     def alternatives(words: Iterable[str]) -> str:
-        return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+        # An empty alternation would match the empty string everywhere.
+        return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) or "(?!)"
 
-    month = f"(?:{alternatives(months)})"
+    month = f"(?:{alternatives([*months, *read_as])})"
+    day = r"(?:3[01]|[12]\d|0?[1-9])(?!\d)"  # "99 mayo" is not a day of May
     # "18 июня 2023 года", "18 de junio de 2023", "18 juin 2023", "18 يونيو 2023", "junio de 2023".
-    written = rf"(?:\d{{1,2}}(?:er)?\s+(?:de\s+)?)?{month}(?:,?\s+(?:de\s+)?\d{{4}})?"
+    written = rf"(?:{day}(?:er)?\s+(?:de\s+)?)?{month}(?:,?\s+(?:de\s+)?\d{{4}})?"
     pattern = re.compile(
-        rf"(?<!\w)(?:{written}|{alternatives(weekdays)}|{alternatives(days) or '(?!)'})(?!\w)", re.IGNORECASE
+        rf"(?<!\w)(?:{written}|{alternatives(weekdays)}|{alternatives(days)})(?!\w)", re.IGNORECASE
     )
-    return DateWords(pattern, weekdays, frozenset(days))
+    return DateWords(pattern, weekdays, frozenset(days), read_as)
+
+
+def _not_a_date(text: str, start: int, found: str, words: DateWords, language: str) -> bool:
+    """A match that is a word of another sense here: a capitalised bare month inside a sentence
+    where months are lower case ("la sonde Mars"), a Russian weekday without its preposition
+    ("среда", environment), a "tomorrow" that is "morning" (see ``MORNING_AFTER``)."""
+    before = text[max(0, start - 40) : start]
+    lowered = found.lower()
+    bare_month = not re.search(r"\d", found) and lowered not in words.weekdays and lowered not in words.days
+    if (
+        language in MONTHS_IN_LOWER_CASE
+        and bare_month
+        and found[:1].isupper()
+        and re.search(r"[\w,]\s*$", before)
+    ):
+        return True
+    prepositions = WEEKDAY_PREPOSITIONS.get(language)
+    if prepositions and lowered in words.weekdays:
+        last = before.split()[-1:] or [""]
+        if not before[-1:].isspace() or last[0].lower() not in prepositions:
+            return True
+    if lowered in words.days:
+        after = MORNING_AFTER.get(language)
+        if after is not None and after.search(before):
+            return True
+        if MORNING_CAPITALISED.get(language) == lowered and found[:1].isupper():
+            return True
+    return False
 
 
 def _dates_in_language(
@@ -356,6 +422,8 @@ def _dates_in_language(
     found: list[DateExpression] = []
     for match in words.pattern.finditer(article.text):
         text = match.group()
+        if _not_a_date(article.text, match.start(), text, words, language):
+            continue
         weekday = words.weekdays.get(text.lower())
         relative = is_relative(text)
         resolved: Resolved | None
@@ -371,7 +439,7 @@ def _dates_in_language(
             resolved = None
         else:
             resolved = _resolve_in(
-                language, text, published if relative else None, text.lower() in words.days
+                language, text, published if relative else None, text.lower() in words.days, words.read_as
             )
             if resolved is None:
                 continue
@@ -390,19 +458,17 @@ def _dates_in_language(
     return found
 
 
-def _resolve_in(language: str, text: str, base: dt.date | None, names_a_day: bool) -> Resolved | None:
-    data = _parser(base, "past", language).get_date_data(text)
+def _resolve_in(
+    language: str, text: str, base: dt.date | None, names_a_day: bool, read_as: dict[str, str]
+) -> Resolved | None:
+    readable = " ".join(read_as.get(word.lower(), word) for word in text.split())
+    data = _parser(base, "past", language).get_date_data(readable)
     if data.date_obj is None:
         return None
-    moment = data.date_obj.date()
     period = data.period or "day"
     if not names_a_day and not re.search(r"\d", _YEAR.sub("", text)):
         period = "month"  # "junio de 2023": dateparser says "day" for a month and year
-    if period == "year":
-        return Resolved(f"{moment.year:04d}", "year")
-    if period == "month":
-        return Resolved(f"{moment.year:04d}-{moment.month:02d}", "month")
-    return Resolved(moment.isoformat(), "day")
+    return _at_precision(data.date_obj.date(), "day" if period == "time" else period)
 
 
 def _looks_like_date(text: str) -> bool:
@@ -425,11 +491,15 @@ MAX_EVENT_CHARS = 400
 
 
 def build_timeline(
-    annotated: Sequence[AnnotatedArticle], dates: Sequence[DateExpression]
+    annotated: Sequence[AnnotatedArticle],
+    dates: Sequence[DateExpression],
+    reader_language: str = READER_LANGUAGE,
 ) -> list[TimelineEvent]:
     """Dated events of the story, oldest first: each resolved date with the sentence stating it,
-    sentences of several articles about the same dated event merged into one event."""
+    sentences of several articles about the same dated event merged into one event, told by a
+    sentence in ``reader_language`` when one of them is."""
     by_article = {a.id: a for a in annotated}
+    language_of = {a.id: language_key(a.article.language) for a in annotated}
     candidates: list[tuple[str, Span]] = []
     seen: set[tuple[str, int]] = set()
     # A sentence is placed once, under its most precise date ("… last year …, and on Monday …" is a
@@ -470,14 +540,17 @@ def build_timeline(
                 break
         else:
             events.append((value, [span]))
-    timeline = [
-        TimelineEvent(
-            date=value,
-            text=_representative(supports),
-            support=sorted(supports, key=lambda s: (s.article_id, s.start)),
+    timeline = []
+    for value, supports in events:
+        shown = _representative(supports, language_of, language_key(reader_language))
+        timeline.append(
+            TimelineEvent(
+                date=value,
+                text=shown.text.strip(),
+                support=sorted(supports, key=lambda s: (s.article_id, s.start)),
+                language=by_article[shown.article_id].article.language,
+            )
         )
-        for value, supports in events
-    ]
     timeline.sort(key=lambda e: (e.date, -len(e.support)))
     return timeline
 
@@ -493,6 +566,7 @@ def _clause_around(text: str, start: int, end: int, at: int) -> tuple[int, int]:
     return lo, hi
 
 
-def _representative(supports: Sequence[Span]) -> str:
-    """The shortest supporting sentence: the plainest statement of the event."""
-    return min((s.text for s in supports), key=len).strip()
+def _representative(supports: Sequence[Span], language_of: dict[str, str], reader: str) -> Span:
+    """The shortest supporting sentence in the reader's language, else the shortest: the plainest
+    statement of the event."""
+    return min(supports, key=lambda s: (language_of[s.article_id] != reader, len(s.text)))

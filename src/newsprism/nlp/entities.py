@@ -26,7 +26,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
@@ -34,7 +34,14 @@ from rapidfuzz import fuzz
 from newsprism.lexicon import fold, role_words
 from newsprism.model import Entity, EntityRole, Mention, Span
 from newsprism.nlp.annotate import AnnotatedArticle, Paragraph
-from newsprism.nlp.transliterate import script_of, skeleton, skeleton_variants, words_alike
+from newsprism.nlp.transliterate import (
+    MIN_SKELETON,
+    onsets_agree,
+    script_of,
+    skeleton,
+    skeleton_variants,
+    words_alike,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -72,7 +79,10 @@ COMMON_WORD_ZIPF = 5.3
 # A surname is searched on its own only when it is rarer than this as an English word: "Lopez"
 # (3.3) and "Blinken" (2.2) are, "Brown" (4.6) and "Rice" (4.5) are not.
 SURNAME_WORD_ZIPF = 4.0
-READER_SCRIPT = "latin"  # lexicon.READER_LANGUAGE's script
+# A place or organisation a model found in another script may join a Latin name of the same kind
+# on a two-letter skeleton when both begin alike ("Иран"/"Iran", "Чино"/"Chino"); a name searched
+# for in running text needs three (MIN_SKELETON).
+SHORT_NAME_SKELETON = 2
 SEARCHED_SCRIPTS = frozenset({"cyrillic", "arabic"})  # what _find_across_scripts reads (script_of's others)
 
 
@@ -267,11 +277,16 @@ def _not_a_name(span: SpacySpan, label: str, before: str) -> bool:
     return not word.isupper() and _zipf(word.lower()) >= COMMON_WORD_ZIPF
 
 
-@cache
+@lru_cache(maxsize=65536)
 def _zipf(word: str, language: str = "en") -> float:
+    """How common ``word`` is in ``language`` (wordfreq's Zipf scale); 0 for a language wordfreq
+    has no list for ("ug"), so that its words count as rare, as names are."""
     from wordfreq import zipf_frequency
 
-    return float(zipf_frequency(word, language or "en"))
+    try:
+        return float(zipf_frequency(word, language or "en"))
+    except LookupError:
+        return 0.0
 
 
 def _role_evidence(article: AnnotatedArticle, paragraph: Paragraph, lo: int, hi: int) -> RoleEvidence:
@@ -416,7 +431,7 @@ def _cluster(mentions: list[RawMention]) -> list[Cluster]:
 
     # 3. Acronyms and nationality-prefixed names join their expansion when that is unambiguous.
     merged = _merge_names(names, mentions)
-    return persons + list(loose_people.values()) + merged
+    return persons + _merge_loose_people(loose_people) + merged
 
 
 def _nearest_person(candidates: list[Cluster], mentions: list[RawMention], index: int) -> Cluster:
@@ -482,25 +497,51 @@ def _merge_names(names: dict[str, Cluster], mentions: list[RawMention]) -> list[
     for key in list(clusters):
         if script_of(key) == "latin":
             continue
-        alike = {t for variant in _name_skeletons(key) for t in latin_by_skeleton.get(variant, [])}
+        labels = {mentions[i].label for i in clusters[key].mentions}
+        alike = {
+            latin
+            for variant in _name_skeletons(key, SHORT_NAME_SKELETON)
+            for latin in latin_by_skeleton.get(variant, [])
+            if len(variant.replace(" ", "")) >= MIN_SKELETON
+            or (labels & {mentions[i].label for i in clusters[latin].mentions} and onsets_agree(key, latin))
+        }
         if len(alike) == 1:
             clusters[alike.pop()].mentions.extend(clusters.pop(key).mentions)
     return list(clusters.values())
 
 
+def _merge_loose_people(loose_people: dict[str, Cluster]) -> list[Cluster]:
+    """A surname alone in another script joins the one surname alone in Latin letters with its
+    skeleton ("Никсона" → "Nixon", "Мацудзаку" → "Matsuzaka"): no full name says who either is,
+    but one story rarely holds two people whose surnames share a skeleton."""
+    latin_by_skeleton: dict[str, list[str]] = defaultdict(list)
+    for word in loose_people:
+        if script_of(word) == "latin":
+            latin_by_skeleton[skeleton(word)].append(word)
+    merged = dict(loose_people)
+    for word in loose_people:
+        if script_of(word) == "latin":
+            continue
+        alike = {latin for variant in skeleton_variants(word) for latin in latin_by_skeleton.get(variant, [])}
+        if len(alike) == 1:
+            merged[alike.pop()].mentions.extend(merged.pop(word).mentions)
+    return list(merged.values())
+
+
 def _name_skeleton(name: str) -> str:
-    return " ".join(skeleton(word) for word in name.split())
+    """The skeletons of a name's words; a hyphen parts words ("Лос-Анджелес", Los Angeles)."""
+    return " ".join(skeleton(word) for word in name.replace("-", " ").split())
 
 
-def _name_skeletons(name: str) -> set[str]:
+def _name_skeletons(name: str, minimum: int = MIN_SKELETON) -> set[str]:
     """The skeletons of a name of several words, with each word's clitic or case ending off or on
-    (names of one to three words: at most a few dozen)."""
-    words = name.split()
+    (names of one to three words: at most a few dozen), of ``minimum`` letters or more."""
+    words = name.replace("-", " ").split()
     if len(words) > 3:
         return {_name_skeleton(name)}
     options = [skeleton_variants(word, 1) or (skeleton(word),) for word in words]
     found = {" ".join(combo) for combo in itertools.product(*options)}
-    return {f for f in found if len(f.replace(" ", "")) >= 3}
+    return {f for f in found if len(f.replace(" ", "")) >= minimum}
 
 
 # --------------------------------------------------------------------------- the result
@@ -609,7 +650,7 @@ def _entity_type(cluster: Cluster, mentions: list[RawMention]) -> str:
     return next(label for label in TYPE_PRIORITY if votes.get(label) == best)
 
 
-def _canonical_name(cluster: Cluster, mentions: list[RawMention]) -> str:
+def _canonical_name(cluster: Cluster, mentions: list[RawMention], reader_script: str) -> str:
     """The spelling most articles use (each article votes once, with its most frequent spelling);
     for people only full names compete. Ties go to the longer, then the alphabetically first."""
     surfaces = [mentions[i] for i in cluster.mentions if mentions[i].via != "role"]
@@ -625,9 +666,9 @@ def _canonical_name(cluster: Cluster, mentions: list[RawMention]) -> str:
         totals.update(counts)
     # An acronym names the entity only when nothing spells it out ("Communist Party of China", not "CPC").
     spelled = [n for n in totals if not (n.replace(".", "").isupper() and " " not in n)] or list(totals)
-    # A name written in several scripts is named in the reader's (Latin letters: briefs are read in
-    # English by default); it is also the stable form, where Russian declines "Алексу Родригесу".
-    spelled = [n for n in spelled if script_of(n) == READER_SCRIPT] or spelled
+    # A name written in several scripts is named in the reader's (Latin letters for the default
+    # English reader, which is also the stable form where Russian declines "Алексу Родригесу").
+    spelled = [n for n in spelled if script_of(n) == reader_script] or spelled
     # Ties (one article each) go to the spelling whose surname the other mentions share:
     # "Christine Lagarde" over a one-off "Christine Largarde" when "Lagarde" recurs alone.
     surnames = Counter(
@@ -704,6 +745,7 @@ def _find_across_scripts(
     consonants only when it is not among its language's common words ("بدون", without, is "bdn"
     like Biden)."""
     index: dict[str, set[int]] = defaultdict(set)
+    first_words: dict[str, set[str]] = defaultdict(set)  # the Latin word each key begins with
     for c_index, cluster in enumerate(clusters):
         for i in cluster.mentions:
             m = mentions[i]
@@ -711,10 +753,13 @@ def _find_across_scripts(
                 continue
             words = name_tokens(m.text) if cluster.kind == "person" else fold(m.text).split()
             if 1 <= len(words) <= 3 and (len(words) > 1 or _zipf(words[0]) < SURNAME_WORD_ZIPF):
-                index[_name_skeleton(" ".join(words))].add(c_index)
+                key = _name_skeleton(" ".join(words))
+                index[key].add(c_index)
+                first_words[key].add(words[0])
         for tokens in cluster.full_names:
             if script_of(tokens[-1]) == "latin" and _zipf(tokens[-1]) < SURNAME_WORD_ZIPF:
                 index[skeleton(tokens[-1])].add(c_index)
+                first_words[skeleton(tokens[-1])].add(tokens[-1])
     index = {key: found for key, found in index.items() if len(key.replace(" ", "")) >= 3}
     if not index:
         return
@@ -729,14 +774,13 @@ def _find_across_scripts(
                 continue  # an English paragraph: nothing to search, without trying every window
             i = 0
             while i < len(words_here):
-                width = _match_across(words_here, i, index, language)
+                width = _match_across(words_here, i, index, first_words, language)
                 if width is None:
                     i += 1
                     continue
                 size, key = width
                 first, last = words_here[i], words_here[i + size - 1]
-                clitic = next((k for k in range(4) if skeleton(first.text[k:]) == key.split()[0]), 0)
-                start = paragraph.start + first.idx + clitic
+                start = paragraph.start + first.idx + _clitic_length(first.text, key)
                 end = paragraph.start + last.idx + len(last.text)
                 i += size
                 if any(s < end and start < e for s, e in taken[article.id]):
@@ -751,10 +795,18 @@ def _find_across_scripts(
 
 
 def _match_across(
-    tokens: Sequence[Token], i: int, index: dict[str, set[int]], language: str
+    tokens: Sequence[Token],
+    i: int,
+    index: dict[str, set[int]],
+    first_words: dict[str, set[str]],
+    language: str,
 ) -> tuple[int, str] | None:
     """The longest run of words in another script from ``tokens[i]`` naming a Latin name of
-    ``index``: (its length in words, the skeleton it matched)."""
+    ``index``: (its length in words, the skeleton it matched). Russian capitalises names, so a
+    Cyrillic run must too ("решение", decision, is not Kherson), and a sentence's first word must
+    be rare as a word; a word's onset must agree with
+    the Latin name's ("أكثر", more, is not Qatar); and a single word of three consonants must not
+    be common in its language, with a clitic on ("وبدون") or off ("بدون", without: not Biden)."""
     for size in (3, 2, 1):
         words = [t.text for t in tokens[i : i + size]]
         if len(words) < size or any(script_of(w) not in SEARCHED_SCRIPTS for w in words):
@@ -762,13 +814,36 @@ def _match_across(
         # Words in a row only: "Лос-Анджелес" is two tokens with a hyphen between them.
         if any(tokens[k + 1].i - tokens[k].i > 2 for k in range(i, i + size - 1)):
             continue
+        if script_of(words[0]) == "cyrillic":
+            if not all(w[:1].isupper() for w in words):
+                continue
+            # A sentence's first word is capitalised anyway: "Решение" (decision) is no name.
+            if (
+                size == 1
+                and tokens[i].is_sent_start
+                and _zipf(words[0].lower(), language) >= SURNAME_WORD_ZIPF
+            ):
+                continue
         for key in sorted(_name_skeletons(" ".join(words))):
             if key not in index:
                 continue
-            if size == 1 and len(key) == 3 and _zipf(words[0].lower(), language) >= COMMON_WORD_ZIPF:
+            stem = words[0][_clitic_length(words[0], key) :]
+            if not any(onsets_agree(stem, latin) for latin in first_words[key]):
+                continue
+            if (
+                size == 1
+                and len(key) == 3
+                and max(_zipf(w.lower(), language) for w in {words[0], stem}) >= COMMON_WORD_ZIPF
+            ):
                 continue
             return size, key
     return None
+
+
+def _clitic_length(word: str, key: str) -> int:
+    """How many letters of ``word`` are an Arabic clitic before the name ``key`` begins with
+    ("وبلينكن", and Blinken: 1); 0 when none."""
+    return next((k for k in range(4) if skeleton(word[k:]) == key.split()[0]), 0)
 
 
 def _written_surname(cluster: Cluster, mentions: list[RawMention], folded: str) -> str | None:
@@ -814,8 +889,9 @@ def _role_mentions(
             clusters[c_index].mentions.append(len(mentions) - 1)
 
 
-def resolve_entities(annotated: Sequence[AnnotatedArticle]) -> EntityIndex:
-    """The entities of one story, most mentioned first, with aliases, roles and every mention."""
+def resolve_entities(annotated: Sequence[AnnotatedArticle], reader_script: str = "latin") -> EntityIndex:
+    """The entities of one story, most mentioned first, with aliases, roles and every mention;
+    each named in ``reader_script`` when an article writes it so (``lexicon.script_of_language``)."""
     mentions, roles, role_ranges = _mentions_and_roles(annotated)
     clusters = _cluster(mentions)
     _find_again(clusters, mentions, annotated)
@@ -836,7 +912,7 @@ def resolve_entities(annotated: Sequence[AnnotatedArticle]) -> EntityIndex:
         if not cluster.mentions:
             continue
         entity_type = _entity_type(cluster, mentions)
-        name = _canonical_name(cluster, mentions)
+        name = _canonical_name(cluster, mentions, reader_script)
         entity_id = _entity_id(entity_type, name, used_ids)
         named = [mentions[i] for i in cluster.mentions if mentions[i].via != "role"]
         aliases = sorted({_display(m.text) for m in named} - {name}, key=lambda a: (-len(a), a))

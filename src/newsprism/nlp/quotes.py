@@ -66,6 +66,8 @@ class FoundQuote:
 
 
 def _opening_ok(text: str, i: int) -> bool:
+    if text[i] in "「『":
+        return True  # only ever quotation marks, and Chinese writes them on a word: 他说「…」
     before = text[i - 1] if i > 0 else " "
     after = text[i + 1] if i + 1 < len(text) else " "
     # French sets guillemets off with a (no-break) space: « Nous avons … ».
@@ -394,14 +396,16 @@ def _speaker_without_parse(
     verb = min(verbs, key=lambda v: min(abs(paragraph.start + v.idx - q) for q in quote))
     verb_at = paragraph.start + verb.idx
     lo, hi = paragraph.start + outside[0].idx, paragraph.start + outside[-1].idx + len(outside[-1].text)
+    # A person before an organisation ("…», — заявил Песков в Кремле" is Peskov's), then the
+    # nearest to the verb.
     named = [
-        (abs(s - verb_at), s, e, entity)
+        (entity.type != "PERSON", abs(s - verb_at), s, e, entity)
         for s, e, entity in entities.mentions_in(article.id, lo, hi)
         if entity.type in {"PERSON", "ORG"} and not quote[0] <= s < quote[1]
     ]
     if not named:
         return None, None
-    _, s, e, entity = min(named, key=lambda found: found[:2])
+    *_, s, e, entity = min(named, key=lambda found: found[:3])
     span = Span(article_id=article.id, start=s, end=e, text=article.text[s:e])
     return Speaker(
         name=entity.name, entity_id=entity.id, role=_top_role(entities, entity.id), span=span

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import lru_cache
 
 from anyascii import anyascii
 from rapidfuzz import fuzz
@@ -67,18 +67,49 @@ def script_of(word: str) -> str:
     return "other"
 
 
-@cache
+@lru_cache(maxsize=65536)
 def skeleton(word: str) -> str:
     """The consonant skeleton of one word of a name: "Blinken", "Блинкена", "بلينكن" → "blnkn"."""
     written = anyascii(word).lower()
     # An initial w is a consonant (Washington, "واشنطن"), like the v of "Вашингтон"; elsewhere,
     # even after an alif (anyascii's "'": "أوباما" → 'wbm), Arabic "و" is a vowel ("نيكسون", Nixon).
+    # Russian writes an English initial w as "у" before a vowel: "Уэллс", "Уильям", "Уотергейт".
+    if script_of(word) == "cyrillic" and re.match(r"u[aeiou]", written):
+        written = "w" + written[1:]
     initial_w = written.startswith("w")
     text = "".join(c for c in written if c.isalpha())
     for spelled, folded in SOUND_FOLDS:
         text = text.replace(spelled, folded)
     text = "f" + text[1:].replace("w", "") if initial_w else text.replace("w", "")
     return _DOUBLED.sub(r"\1", _VOWELS.sub("", text))
+
+
+# How a word of a name begins, by script: a vowel, a consonant, or a letter that stands for either
+# across scripts (English "h" is Arabic "ح" or Russian "Х" (kh); "w" is "و" or "В"; Russian "Е",
+# "Ю", "Я" are "ye", "yu", "ya" or a bare vowel). Arabic "ع" (anyascii "`") begins "Abbas" and
+# "Oman". Two spellings of one name cannot begin one with a vowel and the other with a consonant:
+# "أكثر" (more, 'kthr) is not "Qatar" though both skeletons are "ktr".
+ONSET_VOWELS = frozenset("aeiouАОИУЫЭاأإآعءئؤ")
+ONSET_EITHER = frozenset("yhwЕЁЮЯХВЙيوهحخ")
+
+
+def onset(word: str) -> str:
+    """ "vowel", "consonant" or "either": how ``word`` begins (see ``ONSET_VOWELS``)."""
+    letter = next((c for c in word if c.isalpha()), "")
+    if not letter:
+        return "either"
+    folded = letter.lower() if script_of(letter) == "latin" else letter.upper()
+    if folded in ONSET_VOWELS or letter in ONSET_VOWELS:
+        return "vowel"
+    if folded in ONSET_EITHER or letter in ONSET_EITHER:
+        return "either"
+    return "consonant"
+
+
+def onsets_agree(a: str, b: str) -> bool:
+    """Whether two words in any scripts could begin one name (see ``onset``)."""
+    x, y = onset(a), onset(b)
+    return x == y or "either" in (x, y)
 
 
 def skeleton_variants(word: str, minimum: int = MIN_SKELETON) -> tuple[str, ...]:
@@ -98,7 +129,15 @@ def words_alike(a: str, b: str, *, loose: bool = False) -> bool:
     """Two words of a name in any scripts spell the same name: a skeleton in common (clitics and
     case endings allowed), or, ``loose`` (the rest of the name already agrees), skeletons of three
     letters or more that differ by little ("Тейшейре" tsr / "Teixeira" tksr)."""
+    x, y = skeleton(a), skeleton(b)
+    if min(len(x), len(y)) < 2:
+        # One letter or none says little ("Анна" n, "Ian" n): the names must begin alike too.
+        return x == y and _initial(a) == _initial(b)
     if set(skeleton_variants(a, 1)) & set(skeleton_variants(b, 1)):
         return True
-    x, y = skeleton(a), skeleton(b)
     return loose and min(len(x), len(y)) >= MIN_SKELETON and fuzz.ratio(x, y) >= LOOSE_SKELETON_SIMILARITY
+
+
+def _initial(word: str) -> str:
+    """The first letter a name is written with in Latin letters, y as i ("Ян", "Ian")."""
+    return anyascii(word).lower().lstrip("'`")[:1].replace("y", "i")

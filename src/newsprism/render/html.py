@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 
 from newsprism.model import Article, Brief, Quote, Span, article_heading, article_labels
 from newsprism.render.charts import build_charts
-from newsprism.render.notes import conflicts_note
+from newsprism.render.notes import conflicts_note, language_mark, languages_note
 
 PARAGRAPH_BREAK = "\n\n"
 
@@ -194,9 +194,18 @@ def brief_context(brief: Brief, article_pages: Mapping[str, str] | None = None) 
     """
     labels = article_labels(brief.articles)
     marks = _Marks(_article_anchors(brief.articles))
+    language_of = {a.id: a.language for a in brief.articles}
 
     def label(article_id: str) -> str:
         return labels.get(article_id, article_id)
+
+    def written(text: str, language: str | None) -> Markup:
+        """``text`` as markup; in another language than the reader's, tagged with it (``lang``, for
+        screen readers and fonts) and followed by its name."""
+        mark = language_mark(language, brief)
+        if not mark:
+            return escape(text)
+        return Markup('<span lang="{}">{}</span> <span class="lang">{}</span>').format(language, text, mark)
 
     summary = [
         (
@@ -219,7 +228,7 @@ def brief_context(brief: Brief, article_pages: Mapping[str, str] | None = None) 
         links = [
             Link(label(s.article_id), marks.href(s, s.article_id, "cite"), s.text) for s in highlight.support
         ] or [Link(label(highlight.article_id), marks.href(None, highlight.article_id, "cite"))]
-        highlights[highlight.article_id].append((highlight.text, links))
+        highlights[highlight.article_id].append((written(highlight.text, highlight.language), links))
 
     conflicts = [
         (
@@ -228,7 +237,7 @@ def brief_context(brief: Brief, article_pages: Mapping[str, str] | None = None) 
                 Link(
                     label(side.article_id),
                     marks.href(side, side.article_id, "conflict"),
-                    side.text,
+                    written(side.text, language_of.get(side.article_id)),
                     "" if _bare(side.value) == _bare(side.text) else side.value,
                 )
                 for side in conflict.sides
@@ -293,6 +302,9 @@ def brief_context(brief: Brief, article_pages: Mapping[str, str] | None = None) 
         "highlights": highlights,
         "conflicts": conflicts,
         "conflicts_note": conflicts_note(brief),
+        "languages_note": languages_note(brief),
+        "written": written,
+        "language_of": language_of,
         "timeline": timeline,
         "quotes_by_article": quotes_by_article,
         "shared_claims": shared[:MAX_SHARED_CLAIMS],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from newsprism.brief import citation_balance
 from newsprism.model import Brief, article_heading, article_labels
 from newsprism.perspectives import TONE_CAVEAT
-from newsprism.render.notes import conflicts_note
+from newsprism.render.notes import conflicts_note, language_mark, languages_note
 
 
 def _escape(text: str) -> str:
@@ -28,18 +28,27 @@ MAX_CLAIMS = 25
 MAX_VOICES = 8
 
 
+def _written(text: str, language: str | None, brief: Brief) -> str:
+    """``text`` escaped, followed by its language when it is not the reader's: "… *(Russian)*"."""
+    mark = language_mark(language, brief)
+    return _escape(text) + (f" *({_escape(mark)})*" if mark else "")
+
+
 def render_markdown(brief: Brief) -> str:
     story = brief.story
+    language_of = {a.id: a.language for a in brief.articles}
     lines = [f"# {_escape(story.title or 'Untitled story')}", ""]
     span = " – ".join(d for d in (story.first_published, story.last_published) if d)
     lines.append(f"{len(brief.articles)} articles" + (f", {span}" if span else "") + ".")
     lines.append("")
+    if languages_note(brief):
+        lines += [_escape(languages_note(brief)), ""]
     outlets = article_labels(brief.articles)
     if brief.summary:
         lines += ["## Summary", ""]
         for sentence in brief.summary:
             cited = ", ".join(outlets[a] for a in sentence.citations)
-            lines.append(f"- {_escape(sentence.text)} [{_escape(cited)}]")
+            lines.append(f"- {_written(sentence.text, sentence.language, brief)} [{_escape(cited)}]")
         balance = citation_balance(brief.summary, [a.id for a in brief.articles])
         lines += [
             "",
@@ -50,7 +59,9 @@ def render_markdown(brief: Brief) -> str:
     if brief.highlights:
         lines += ["## Only in one outlet", ""]
         for highlight in brief.highlights:
-            lines.append(f"- Only {_escape(outlets[highlight.article_id])}: {_escape(highlight.text)}")
+            lines.append(
+                f"- Only {_escape(outlets[highlight.article_id])}: {_written(highlight.text, highlight.language, brief)}"
+            )
         lines.append("")
     lines += ["## Where outlets disagree", ""]
     note = conflicts_note(brief)
@@ -62,7 +73,11 @@ def render_markdown(brief: Brief) -> str:
             lines.append(f"- **{conflict.kind}**: {_escape(conflict.description)}{sure}")
             for side in conflict.sides:
                 value = f" → {_escape(side.value)}" if side.value and side.value != side.text else ""
-                lines.append(f"  - {_escape(outlets[side.article_id])}: “{_escape(side.text)}”{value}")
+                mark = language_mark(language_of.get(side.article_id), brief)
+                written = f" *({_escape(mark)})*" if mark else ""
+                lines.append(
+                    f"  - {_escape(outlets[side.article_id])}: “{_escape(side.text)}”{written}{value}"
+                )
         lines.append("")
     if brief.name_variants:
         lines += ["## Names spelled differently", ""]
@@ -74,7 +89,7 @@ def render_markdown(brief: Brief) -> str:
         lines += ["## Reported by several outlets", ""]
         for claim in shared[:MAX_CLAIMS]:
             sources = ", ".join(outlets[a] for a in claim.article_ids)
-            lines.append(f"- {_escape(claim.text)} ({_escape(sources)})")
+            lines.append(f"- {_written(claim.text, claim.language, brief)} ({_escape(sources)})")
         if len(shared) > MAX_CLAIMS:
             lines.append(f"\n{len(shared) - MAX_CLAIMS} more shared claims in brief.json.")
         lines.append("")
@@ -95,7 +110,9 @@ def render_markdown(brief: Brief) -> str:
         lines += ["## Timeline", ""]
         for event in brief.timeline:
             sources = ", ".join(dict.fromkeys(outlets[s.article_id] for s in event.support))
-            lines.append(f"- **{event.date}** — {_escape(event.text)} ({_escape(sources)})")
+            lines.append(
+                f"- **{event.date}** — {_written(event.text, event.language, brief)} ({_escape(sources)})"
+            )
         lines.append("")
     if brief.entities:
         lines += [
@@ -124,7 +141,8 @@ def render_markdown(brief: Brief) -> str:
             mark = "“…”" if quote.kind == "direct" else "reported"
             group = f" · same statement as group {quote.group_id}" if quote.group_id else ""
             lines.append(
-                f"- **{_escape(speaker)}** ({_escape(outlets[quote.article_id])}, {mark}{group}): {_escape(quote.text)}"
+                f"- **{_escape(speaker)}** ({_escape(outlets[quote.article_id])}, {mark}{group}): "
+                + _written(quote.text, language_of.get(quote.article_id), brief)
             )
         lines.append("")
     lines += [
@@ -158,6 +176,7 @@ def render_markdown(brief: Brief) -> str:
 
 def _perspectives(brief: Brief, outlets: dict[str, str]) -> list[str]:
     """Per outlet: topics (share of its claim text), voices, tone toward the main actors, wording."""
+    language_of = {a.id: a.language for a in brief.articles}
     views = [v for v in brief.perspectives if v.topics or v.voices or v.tone or v.loaded_terms]
     if not views:
         return []
@@ -193,6 +212,17 @@ def _perspectives(brief: Brief, outlets: dict[str, str]) -> list[str]:
             lines.append(
                 "- Characteristic words: "
                 + ", ".join(f"{_escape(t.term)} ×{t.count}" for t in view.loaded_terms)
+            )
+        if not (view.voices or view.tone or view.loaded_terms):
+            foreign = language_mark(language_of.get(view.article_id), brief)
+            lines.append(
+                "- No quoted voices, tone or characteristic words found"
+                + (
+                    f" (tone and wording are read in English only; this article is in {foreign})"
+                    if foreign
+                    else ""
+                )
+                + "."
             )
         lines.append("")
     lines += [f"_{TONE_CAVEAT}_", ""]

@@ -3,7 +3,16 @@
 
 from __future__ import annotations
 
+from newsprism.lexicon import language_key, language_name
 from newsprism.model import Brief
+
+
+def language_mark(language: str | None, brief: Brief) -> str:
+    """The name of ``language`` ("Russian") when a text is in another language than the reader's;
+    "" when it is in the reader's, or undetected. Named in English, the reports' own language."""
+    if language is None or language_key(language) == language_key(brief.reader_language):
+        return ""
+    return language_name(language)
 
 
 def conflicts_note(brief: Brief) -> str:
@@ -33,4 +42,19 @@ def conflicts_note(brief: Brief) -> str:
         f"No conflicts found in the {shared:,} claim{'' if shared == 1 else 's'} reported by several "
         "outlets (figures, dates, negations, who holds a role and quote wordings were compared; name "
         "spellings are listed apart)."
+    )
+
+
+def languages_note(brief: Brief) -> str:
+    """What the brief says when some articles are in another language than the reader's: that they
+    are shown as written (nothing is machine-translated)."""
+    others = sorted({m for a in brief.articles if (m := language_mark(a.language, brief))})
+    if not others:
+        return ""
+    count = sum(1 for a in brief.articles if language_mark(a.language, brief))
+    reader = language_name(brief.reader_language)
+    named = others[0] if len(others) == 1 else f"{', '.join(others[:-1])} and {others[-1]}"
+    return (
+        f"Read in {reader}: {count} of {len(brief.articles)} articles are in {named}. Their "
+        "sentences are shown as written, their language marked; nothing is machine-translated."
     )
