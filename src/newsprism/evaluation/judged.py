@@ -80,6 +80,52 @@ def citations_in_context(
     return sample_in_order(records, per_story, f"{gold}|citation")
 
 
+def pairs_through_in_context(
+    gold: str, brief: Brief, article_id: str, per_story: int = SHARED_CLAIMS_PER_STORY
+) -> list[dict[str, Any]]:
+    """Up to ``per_story`` pairs of sentences that one shared claim joins, one of them from
+    ``article_id`` (a translated article: the pairs across two languages), in context; a seeded
+    sample of all such pairs."""
+    by_id = {a.id: a for a in brief.articles}
+    labels = article_labels(brief.articles)
+    records = []
+    for claim in brief.claims:
+        if claim.status != "shared":
+            continue
+        mine = [s for s in claim.support if s.article_id == article_id]
+        others = [s for s in claim.support if s.article_id != article_id]
+        for first in mine:
+            for second in others:
+                records.append(
+                    {
+                        "story": gold,
+                        "key": _key(gold, "across", _place(first), _place(second)),
+                        "claim_id": claim.id,
+                        "articles_in_claim": len({s.article_id for s in claim.support}),
+                        "a": _in_context(by_id[first.article_id], first, labels),
+                        "b": _in_context(by_id[second.article_id], second, labels),
+                    }
+                )
+    return sample_in_order(records, per_story, f"{gold}|across|{article_id}")
+
+
+def citations_across_in_context(gold: str, brief: Brief) -> list[dict[str, Any]]:
+    """Every (summary sentence, cited span) of a brief in two different languages, in context."""
+    by_id = {a.id: a for a in brief.articles}
+    labels = article_labels(brief.articles)
+    return [
+        {
+            "story": gold,
+            "key": _key(gold, "citation-across", _place(span), sentence.text),
+            "summary_sentence": sentence.text,
+            "cited": _in_context(by_id[span.article_id], span, labels),
+        }
+        for sentence in brief.summary
+        for span in sentence.support
+        if span.text != sentence.text and by_id[span.article_id].language != sentence.language
+    ]
+
+
 def sample_in_order(records: list[dict[str, Any]], size: int, seed: str) -> list[dict[str, Any]]:
     """A seeded sample of ``size`` records, in their order."""
     chosen = set(random.Random(seed).sample(range(len(records)), min(size, len(records))))

@@ -5,6 +5,7 @@ BERTopic clusters documents)."""
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -92,3 +93,16 @@ def evaluate_clustering(articles: Sequence[Article], gold: Sequence[str]) -> dic
         named = [f"c{label}" if label >= 0 else f"n{i}" for i, label in enumerate(labels)]
         results[f"HDBSCAN (min size {size}) on MiniLM"] = bcubed(named, gold)
     return results
+
+
+_FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(?:\s|$)", re.S)
+
+
+def as_short_text(article: Article) -> Article:
+    """The article as a feed or an aggregator shows it: its headline and the first sentence after."""
+    paragraphs = [p.strip() for p in article.text.split("\n\n") if p.strip()]
+    title = article.title or (paragraphs[0] if paragraphs else "")
+    body = " ".join(p for p in paragraphs if p != title)
+    found = _FIRST_SENTENCE.match(body)
+    lead = found.group(1) if found else body[:200]
+    return article.model_copy(update={"title": title, "text": f"{title}\n\n{lead}".strip()})
