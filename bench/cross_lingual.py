@@ -46,6 +46,8 @@ def main() -> None:
         action="store_true",
         help="try CROSS_LINGUAL_SAME_FACT_COSINE and CROSS_LINGUAL_BONUS values (dev only)",
     )
+    parser.add_argument("--cosines", nargs="+", type=float, default=[0.65, 0.7], help="with --sweep")
+    parser.add_argument("--bonuses", nargs="+", type=float, default=[0.1, 0.2], help="with --sweep")
     args = parser.parse_args()
     if args.sweep and args.split != "dev":
         parser.error("--sweep chooses a threshold: only on the dev split")
@@ -67,7 +69,7 @@ def main() -> None:
         return
     comparer = StoryComparer(Parts.default())
     settings = (
-        [(cosine, bonus) for cosine in (0.65, 0.7) for bonus in (0.1, 0.2)]
+        [(cosine, bonus) for cosine in args.cosines for bonus in args.bonuses]
         if args.sweep
         else [(align.CROSS_LINGUAL_SAME_FACT_COSINE, align.CROSS_LINGUAL_BONUS)]
     )

@@ -18,6 +18,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from cross_lingual import CORPUS, LABELLED, TRANSLATIONS
@@ -32,6 +33,9 @@ from newsprism.evaluation.multilingual import LANGUAGES, as_translated, translat
 from newsprism.evaluation.unseen import ecb_stories, labelled_stories
 from newsprism.model import Story
 from newsprism.parts import Parts
+
+if TYPE_CHECKING:
+    from newsprism.compare.align import Alignment
 
 PAIRS_PER_STORY = 5
 
@@ -58,8 +62,11 @@ def main() -> None:
             if not articles:
                 continue
             replaced = [as_translated(a, row, language) if a.id == row["id"] else a for a in articles]
-            brief = pipeline.results(Story.of(replaced))["brief"]
-            pairs += pairs_through_in_context(row["story"], brief, row["id"], PAIRS_PER_STORY)
+            results = pipeline.results(Story.of(replaced))
+            brief = results["brief"]
+            found = pairs_through_in_context(row["story"], brief, row["id"], PAIRS_PER_STORY)
+            _add_cosines(found, results["comparison"].alignment)
+            pairs += found
             citations += citations_across_in_context(row["story"], brief)
         for record in pairs + citations:
             record["language"] = language
@@ -75,6 +82,17 @@ def main() -> None:
             "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in everything), encoding="utf-8"
         )
         print(f"wrote {len(everything)} items to {args.dump}")
+
+
+def _add_cosines(records: list[dict], alignment: Alignment) -> None:
+    """Each pair's multilingual cosine on the main model's scale (what CROSS_LINGUAL_SAME_FACT_COSINE
+    cuts), so that judged pairs show which cut would have kept them."""
+    unit_at = {(u.article_id, u.text): u.id for units in alignment.units_of.values() for u in units}
+    for record in records:
+        a = unit_at.get((record["a"]["article_id"], record["a"]["sentence"]))
+        b = unit_at.get((record["b"]["article_id"], record["b"]["sentence"]))
+        cosine = alignment.cosine_across(a, b) if a and b else None
+        record["mapped_cosine"] = round(cosine, 4) if cosine is not None else None
 
 
 def _verdicts(path: Path) -> dict[str, str]:
