@@ -43,8 +43,8 @@ bench: setup
 	$(BIN)/python bench/many_articles.py
 
 lint: setup
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench registry
+	$(BIN)/ruff format --check src tests bench registry
 	$(BIN)/mypy
 
 format: setup

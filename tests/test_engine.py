@@ -271,11 +271,18 @@ def test_ray_briefs_equal_local_ones(
 
 
 @pytest.mark.slow
-def test_ray_run_stores_its_briefs(ray_engine: RayEngine, db_url: str, local_briefs: list[Brief]) -> None:
+def test_ray_run_stores_its_briefs(
+    ray_engine: RayEngine, db_url: str, local_briefs: list[Brief], sample_articles: list[Article]
+) -> None:
+    from newsprism.coverage import Sighting, with_coverage
+    from newsprism.meta import default_directory
+
     messages: list[str] = []
     briefs = run_analyze([str(SAMPLE_DIR)], engine=ray_engine, db_url=db_url, report=messages.append)
     assert messages == []
-    assert briefs == local_briefs
+    # the same briefs, with coverage counted against the database (which holds the sample alone)
+    corpus = [Sighting.of(a) for a in sample_articles]
+    assert briefs == with_coverage(local_briefs, corpus, default_directory())
     store = open_store(db_url)
     try:
         assert store.count() == 5

@@ -233,6 +233,11 @@ def test_a_story_page_in_a_browser(chromium: Path, server: Server, story_id: str
             ]
             assert all(drawn), f"charts without marks: {drawn}"
 
+            # who covered it, from the outlet registry, counted against the database's outlets
+            coverage = page.locator("#coverage").inner_text()
+            assert "By country" in coverage and "By ownership" in coverage
+            assert page.locator("#chart-outlet-kinds svg g.role-mark path").count() >= 1
+
             # when the brief was computed
             status = page.locator(".story-status").inner_text()
             assert "Last updated" in status and "UTC" in status

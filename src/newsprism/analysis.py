@@ -22,6 +22,7 @@ from newsprism.model import Brief, Story
 from newsprism.nlp import AnnotatedArticle, analyze_language
 from newsprism.parts import Parts
 from newsprism.perspectives import describe_perspectives
+from newsprism.provenance import reused_spans, story_provenance
 
 Results = Mapping[str, Any]
 
@@ -54,6 +55,13 @@ def annotate_story(story: Story, parts: Parts) -> list[AnnotatedArticle]:
 STAGES: tuple[Stage, ...] = (
     Stage("annotate", ("story",), ("annotators",), "annotated", lambda r, p: annotate_story(r["story"], p)),
     Stage(
+        "provenance",
+        ("story",),
+        (),
+        "provenance",
+        lambda r, p: story_provenance(r["story"].articles, p.get_directory()),
+    ),
+    Stage(
         "language",
         ("annotated",),
         (),
@@ -62,7 +70,7 @@ STAGES: tuple[Stage, ...] = (
     ),
     Stage(
         "compare",
-        ("story", "language"),
+        ("story", "language", "provenance"),
         ("embedder",),
         "comparison",
         lambda r, p: compare_story(
@@ -72,6 +80,8 @@ STAGES: tuple[Stage, ...] = (
             p.get_judge(),
             cross_lingual=p.cross_lingual_for(a.language for a in r["story"].articles),
             reader_language=p.reader_language,
+            sources={found.article_id: found.source_id for found in r["provenance"]},
+            reused=reused_spans(r["provenance"]),
         ),
     ),
     Stage(
@@ -85,11 +95,11 @@ STAGES: tuple[Stage, ...] = (
     ),
     Stage(
         "brief",
-        ("story", "language", "comparison", "perspectives"),
+        ("story", "language", "comparison", "perspectives", "provenance"),
         (),
         "brief",
         lambda r, p: build_brief(
-            r["story"], r["language"], r["comparison"], r["perspectives"], p.reader_language
+            r["story"], r["language"], r["comparison"], r["perspectives"], p.reader_language, r["provenance"]
         ),
     ),
 )

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -33,6 +33,7 @@ from newsprism.model import (
     Generator,
     Highlight,
     Perspective,
+    Provenance,
     Story,
     SummarySentence,
     TimelineEvent,
@@ -79,8 +80,8 @@ def summarize(
     """5-10 sentences from the aligned claims, every one citing the articles whose sentence states
     it, each worded by a sentence in ``reader_language`` when the claim has one that may be shown."""
     alignment = comparison.alignment
-    # Copies of one wire text count as one outlet agreeing, not several.
-    source_of = {a.id: a.copy_of or a.id for a in articles}
+    # Copies and rewrites of one wire text count as one outlet agreeing, not several.
+    source_of = {a.id: comparison.sources.get(a.id, a.copy_of or a.id) for a in articles}
     n_articles = len(set(source_of.values())) or 1
     loaded = {p.article_id: {t.term for t in p.loaded_terms} for p in perspectives}
     disputed = {(side.article_id, side.start) for c in comparison.conflicts for side in c.sides}
@@ -251,15 +252,24 @@ def _position(units: Sequence[Unit], articles: Sequence[Article]) -> float:
     return float(np.mean([u.start / lengths[u.article_id] for u in units]))
 
 
-def citation_balance(summary: Sequence[SummarySentence], article_ids: Sequence[str]) -> float:
-    """How evenly the summary cites the story's articles: the normalised entropy of the citation
-    counts (1 = every article cited equally often, 0 = one article only)."""
-    counts = [sum(1 for s in summary if a in s.citations) for a in article_ids]
+def citation_balance(
+    summary: Sequence[SummarySentence], article_ids: Sequence[str], source_of: Mapping[str, str] | None = None
+) -> float:
+    """How evenly the summary cites the story's independent sources (``source_of``: article id →
+    the article standing for its source; default: every article its own): the normalised entropy
+    of the citation counts (1 = every source cited equally often, 0 = one source only). A sentence
+    citing a wire and its rewrite cites one source once."""
+    source_of = source_of or {}
+    sources = list(dict.fromkeys(source_of.get(a, a) for a in article_ids))
+    counts = [
+        sum(1 for s in summary if any(source_of.get(c, c) == source for c in s.citations))
+        for source in sources
+    ]
     total = sum(counts)
-    if total == 0 or len(article_ids) < 2:
+    if total == 0 or len(sources) < 2:
         return 0.0
     entropy = -sum(c / total * math.log(c / total) for c in counts if c)
-    return round(entropy / math.log(len(article_ids)), 3)
+    return round(entropy / math.log(len(sources)), 3)
 
 
 def highlights(articles: Sequence[Article], comparison: Comparison) -> list[Highlight]:
@@ -308,17 +318,20 @@ def build_brief(
     comparison: Comparison | None = None,
     perspectives: Sequence[Perspective] = (),
     reader_language: str = READER_LANGUAGE,
+    provenance: Sequence[Provenance] = (),
 ) -> Brief:
     """The brief of one story, assembled from the stages' results that were computed: its
-    articles oldest first (undated last, in story order), the language layer's entities, quotes,
-    dates and timeline, the comparison's claims and conflicts, each article's perspective, and the
-    cited summary and "only in X" highlights made from them, for a reader of ``reader_language``."""
+    articles oldest first (undated last, in story order), their provenance, the language layer's
+    entities, quotes, dates and timeline, the comparison's claims and conflicts, each article's
+    perspective, and the cited summary and "only in X" highlights made from them, for a reader of
+    ``reader_language``."""
     ordered = story.in_date_order()
     brief = Brief(
         generated_by=Generator(version=__version__),
         story=story.info(),
         articles=ordered,
         reader_language=reader_language,
+        provenance=list(provenance),
     )
     if language is not None:
         brief.entities = language.entities.entities

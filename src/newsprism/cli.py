@@ -7,6 +7,7 @@ run still exits 2 so that scripts notice the skipped input.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -212,6 +213,8 @@ def analyze_command(
     if unknown or not chosen:
         _fail(f"--format: unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
     parts = _parts(nli_name, embedder_name, reader_language)
+    if sources:
+        parts = dataclasses.replace(parts, sources=sources)  # provenance names agencies by it
     stats = RunStats()
     try:
         engine = make_engine("ray" if ray_address else engine_name, address=ray_address, workers=workers)

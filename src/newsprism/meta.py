@@ -12,14 +12,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
-import tldextract
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
 from newsprism.errors import InputError
 from newsprism.read.text import is_person_byline
+from newsprism.registry import COLUMNS as REGISTRY_COLUMNS
+from newsprism.registry import DOMAIN_PARTS, Outlet
 
 # Languages detected. Building lingua for every language takes 7–14 s; these ~40 cover the
 # languages of the world's news output and build lazily in a fraction of a second.
@@ -34,8 +34,7 @@ LANGUAGE_MIN_CONFIDENCE = 0.5
 # as the whole text does (lingua is near-perfect above a few sentences) at a third of the cost.
 LANGUAGE_SAMPLE_CHARS = 1000
 
-# tldextract with its bundled Public Suffix List snapshot: it must never fetch the live list.
-_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+_EXTRACT = DOMAIN_PARTS  # the registry's, with the bundled Public Suffix List (never fetched)
 
 _SELF_MENTION = re.compile(
     r"\b(?i:told|said to|speaking to|in an interview with|interviewed by|in an exclusive interview with|"
@@ -53,14 +52,9 @@ _DATELINE_CREDIT = re.compile(
     r"^\s*(?:[A-Z][\w.'’/-]*(?:[ ,]+[A-Z\d][\w.'’/-]*){0,5}[ ,]+)?\(([A-Z][A-Za-z .&-]{0,30})\)\s*[-–—:]"
 )
 DATELINE_SEARCH_CHARS = 200
+# A --sources file: the shipped registry of ~4,000 outlets is 0.3 MB; 50 MB is a million rows.
+SOURCES_MAX_BYTES = 50_000_000
 _DOMAIN_LIKE = re.compile(r"^[A-Za-z][\w-]*\.(?:ru|com|net|org|info|ua|cn|uk|de|fr|es|it|io|tv|news)$")
-
-
-@dataclass(frozen=True)
-class Outlet:
-    name: str
-    domain: str | None = None
-    aliases: tuple[str, ...] = ()
 
 
 @dataclass
@@ -70,12 +64,22 @@ class OutletDirectory:
     by_domain: dict[str, Outlet] = field(default_factory=dict)
     by_name: dict[str, Outlet] = field(default_factory=dict)
     user_patterns: list[tuple[str, str]] = field(default_factory=list)  # (path glob or domain, outlet)
+    axes: tuple[str, ...] = ()  # the user's own registry columns: more axes to count coverage on
 
-    def add(self, outlet: Outlet) -> None:
-        if outlet.domain:
-            self.by_domain[outlet.domain.lower()] = outlet
+    def add(self, outlet: Outlet, override: bool = False) -> None:
+        """Add an outlet under its domains and names; ``override``: a user's row replaces the
+        shipped one of the same domain or name."""
+        for domain in outlet.domains or ((outlet.domain,) if outlet.domain else ()):
+            self.by_domain[domain.lower()] = outlet
         for name in (outlet.name, *outlet.aliases):
-            self.by_name.setdefault(name.lower(), outlet)
+            if override:
+                self.by_name[name.lower()] = outlet
+            else:
+                self.by_name.setdefault(name.lower(), outlet)
+
+    def for_article(self, outlet: str | None, domain: str | None) -> Outlet | None:
+        """The registry's entry for an article's outlet: by its domain, else by its name."""
+        return (self.for_domain(domain) if domain else None) or (self.for_name(outlet) if outlet else None)
 
     def for_domain(self, host: str) -> Outlet | None:
         host = host.lower().removeprefix("www.")
@@ -101,34 +105,62 @@ class OutletDirectory:
 
 @cache
 def default_directory() -> OutletDirectory:
+    """The registry newsprism ships (registry.shipped_outlets)."""
+    from newsprism.registry import shipped_outlets
+
     directory = OutletDirectory()
-    text = resources.files("newsprism.data").joinpath("outlets.csv").read_text(encoding="utf-8")
-    for row in csv.DictReader(text.splitlines()):
-        aliases = tuple(a for a in (row.get("aliases") or "").split("|") if a)
-        directory.add(Outlet(name=row["name"], domain=row["domain"], aliases=aliases))
+    for outlet in shipped_outlets():
+        directory.add(outlet)
     return directory
 
 
 def load_sources_csv(path: str) -> OutletDirectory:
-    """A user's mapping: a CSV with columns ``source`` (file glob, path or domain) and ``outlet``."""
+    """A user's ``--sources`` file over the shipped registry: a CSV either of registry rows (the
+    columns of registry.COLUMNS, at least ``name`` and ``domains``, plus any of the user's own) or of a mapping
+    (``source``: file glob, path or domain; ``outlet``: its name). Registry rows are checked as
+    the shipped ones are; the first problem stops the run, naming the row."""
+    from newsprism.registry import check_registry, outlet_from_row
+
     base = default_directory()
     directory = OutletDirectory(by_domain=dict(base.by_domain), by_name=dict(base.by_name))
     try:
+        size = Path(path).stat().st_size
+        if size > SOURCES_MAX_BYTES:
+            raise InputError(
+                path,
+                f"{size / 1e6:.0f} MB, over the {SOURCES_MAX_BYTES / 1e6:.0f} MB limit for an outlet file",
+            )
         with open(path, encoding="utf-8", newline="") as handle:
             reader = csv.DictReader(handle)
-            if not reader.fieldnames or not {"source", "outlet"} <= {f.strip() for f in reader.fieldnames}:
-                raise InputError(
-                    path, 'sources.csv needs a header row with the columns "source" and "outlet"'
-                )
-            for number, row in enumerate(reader, start=2):
-                source, outlet = (row.get("source") or "").strip(), (row.get("outlet") or "").strip()
-                if not source or not outlet:
-                    raise InputError(f"{path}:{number}", 'row needs both "source" and "outlet"')
-                directory.user_patterns.append((source, outlet))
+            columns = {f.strip() for f in reader.fieldnames or ()}
+            rows = list(reader)
     except OSError as exc:
         raise InputError(path, exc.strerror or "cannot read") from None
     except (UnicodeDecodeError, csv.Error) as exc:
         raise InputError(path, f"not a readable CSV file ({exc})") from None
+    if {"name", "domains"} <= columns:
+        problems = check_registry(rows)
+        if problems:
+            raise InputError(
+                path, problems[0] + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else "")
+            )
+        for row in rows:
+            directory.add(outlet_from_row(row), override=True)
+        directory.axes = tuple(
+            c for c in columns if c not in REGISTRY_COLUMNS and c not in ("source", "outlet")
+        )
+        return directory
+    if not {"source", "outlet"} <= columns:
+        raise InputError(
+            path,
+            'sources.csv needs a header row with the columns "source" and "outlet", '
+            'or the registry columns ("name", "domains", "country", …)',
+        )
+    for number, row in enumerate(rows, start=2):
+        source, outlet = (row.get("source") or "").strip(), (row.get("outlet") or "").strip()
+        if not source or not outlet:
+            raise InputError(f"{path}:{number}", 'row needs both "source" and "outlet"')
+        directory.user_patterns.append((source, outlet))
     return directory
 
 

@@ -221,6 +221,86 @@ class DateExpression(Model):
     relative: bool  # resolved against the article's published date rather than stated in full
 
 
+# --------------------------------------------------------------------------- provenance
+
+
+class Credit(Model):
+    """Extension: a credit an article gives for its text (or a photo): the agencies it names."""
+
+    kind: Literal["dateline", "credit line", "sign-off", "photo"]
+    text: str  # as written: "*With information from AFP and EFE"
+    agencies: list[str] = Field(default_factory=list)  # known outlets it names, by their registry name
+    # where it stands: a span of the clean text, or where cleaning set the line aside (Removal.at)
+    start: int | None = None
+    end: int | None = None
+    removed_at: int | None = None
+
+
+class ReusedPassage(Model):
+    """Extension: a sentence of one article found in another's text, verbatim or rewritten."""
+
+    start: int = Field(ge=0)  # in the article
+    end: int = Field(ge=0)
+    source_start: int = Field(ge=0)  # in the source article
+    source_end: int = Field(ge=0)
+    kind: Literal["verbatim", "rewritten"]
+    similarity: float
+
+
+class Reuse(Model):
+    """Extension: what an article took from another article of the story."""
+
+    source_id: str
+    share_of_source: float  # of the source's text, found in the article
+    share_of_article: float  # of the article's text, found in the source
+    source_paragraphs: list[int] = Field(default_factory=list)  # 1-based, the source's paragraphs taken
+    rewritten_paragraphs: list[int] = Field(default_factory=list)  # of those, the ones reworded
+    passages: list[ReusedPassage] = Field(default_factory=list)
+
+
+class Provenance(Model):
+    """Extension: what one article took from whom, and the independent source it counts as."""
+
+    article_id: str
+    credits: list[Credit] = Field(default_factory=list)
+    reuses: list[Reuse] = Field(default_factory=list)
+    # the article standing for its independent source (itself when it is one): wire copies,
+    # rewrites of one text and one agency's datelines share one
+    source_id: str
+    reason: str | None = None  # why it shares its source_id with others: "reuses 62 % of …"
+
+
+class OutletFacts(Model):
+    """Extension: what the outlet registry knows of an article's outlet, each fact with its source."""
+
+    article_id: str
+    name: str | None  # the registry's name, or None when the outlet is not in it
+    country: str | None = None
+    languages: list[str] = Field(default_factory=list)
+    ownership: str | None = None
+    parent: str | None = None
+    extra: dict[str, str] = Field(default_factory=dict)  # the user's own registry columns
+    evidence: dict[str, str] = Field(default_factory=dict)  # fact → the source that states it
+
+
+class CoverageValue(Model):
+    """Extension: one value of a coverage axis ("RU", "state", "unknown")."""
+
+    value: str
+    present: list[str] = Field(default_factory=list)  # outlets of the story with it
+    absent: list[str] = Field(default_factory=list)  # comparable outlets of the corpus without the story
+    article_ids: list[str] = Field(default_factory=list)  # the story's articles from those outlets
+    only_claim_ids: list[str] = Field(default_factory=list)  # claims only outlets with this value report
+
+
+class Coverage(Model):
+    """Extension: who covered the story along one axis, against the outlets of the corpus."""
+
+    axis: str  # "country", "language", "ownership" or a column of the user's registry
+    values: list[CoverageValue] = Field(default_factory=list)
+    compared_with: int = 0  # comparable outlets in the corpus (the story's own included)
+
+
 # --------------------------------------------------------------------------- comparison
 
 
@@ -231,6 +311,15 @@ class Claim(Model):
     article_ids: list[str]
     status: Literal["shared", "exclusive"]
     language: str | None = None  # extension: the language ``text`` is written in (its article's)
+    # extension: how many independent sources state it (``Provenance.source_id``): a wire and its
+    # rewrites are one; "shared" needs two
+    sources: int | None = None
+
+    @property
+    def across_articles(self) -> bool:
+        """Whether its sentences come from two articles or more: aligned as one fact, whether or
+        not the articles are independent sources (what ``status`` "shared" needs)."""
+        return len(set(self.article_ids)) >= 2
 
 
 ConflictKind = Literal["number", "entity", "date", "quote_wording", "negation", "framing"]
@@ -456,6 +545,9 @@ class Brief(Model):
     highlights: list[Highlight] = Field(default_factory=list)  # extension: "only in X"
     limits: list[Limit] = Field(default_factory=list)  # extension: lists shown only in part
     name_variants: list[NameVariant] = Field(default_factory=list)  # extension: names spelled differently
+    provenance: list[Provenance] = Field(default_factory=list)  # extension: credits, reuse, sources
+    outlets: list[OutletFacts] = Field(default_factory=list)  # extension: registry facts per article
+    coverage: list[Coverage] = Field(default_factory=list)  # extension: who covered it, per axis
     # extension: the language the brief is read in (``--lang``); a text in another language is
     # shown as written, its language marked
     reader_language: str = "en"

@@ -20,6 +20,7 @@ from newsprism.errors import NewsprismError
 if TYPE_CHECKING:
     from newsprism.compare.nli import ContradictionJudge
     from newsprism.embed import CrossLingual, Embedder
+    from newsprism.meta import OutletDirectory
     from newsprism.nlp.annotate import Annotator
     from newsprism.perspectives import TopicClusterer
     from newsprism.stories import StoryClusterer
@@ -80,6 +81,14 @@ def _instance(kind: str, name: str) -> Any:
 
 
 @cache
+def _user_directory(path: str) -> OutletDirectory:
+    """A user's outlet file over the shipped registry, read once per process."""
+    from newsprism.meta import load_sources_csv
+
+    return load_sources_csv(path)
+
+
+@cache
 def _cross_lingual(name: str, main_name: str) -> CrossLingual:
     from newsprism.embed import CrossLingual
 
@@ -105,6 +114,9 @@ class Parts:
     # the brief is read in (``--lang``). Claims, summary sentences and timeline events are worded
     # by an article in it when one is; entities are named in its script.
     reader_language: str = "en"
+    # The user's outlet file (``--sources``: a sources.csv mapping and/or registry rows), added to
+    # the registry newsprism ships; None: the shipped registry alone.
+    sources: str | None = None
 
     def __post_init__(self) -> None:
         from newsprism.lexicon import check_language
@@ -138,7 +150,7 @@ class Parts:
         chosen = {**(names or {}), **more}
         if "nli" in chosen:
             chosen["judge"] = chosen.pop("nli")
-        allowed = {f.name for f in fields(cls)} - {"annotators"}
+        allowed = {f.name for f in fields(cls)} - {"annotators", "sources"}
         unknown = sorted(set(chosen) - allowed)
         if unknown:
             raise NewsprismError(f"unknown part {unknown[0]!r}; parts: {', '.join(sorted(allowed))}")
@@ -172,6 +184,12 @@ class Parts:
         if all(reads_as_english(language) for language in languages):
             return None
         return self.get_cross_lingual()
+
+    def get_directory(self) -> OutletDirectory:
+        """The outlet registry: the shipped one, with the user's ``sources`` file over it."""
+        from newsprism.meta import default_directory
+
+        return _user_directory(self.sources) if self.sources else default_directory()
 
     def get_judge(self) -> ContradictionJudge | None:
         judge: ContradictionJudge | None = _instance("judge", self.judge)

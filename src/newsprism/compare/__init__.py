@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from newsprism.compare.align import Alignment, align_claims, omitted_claims, separate_denials
+from newsprism.compare.align import (
+    Alignment,
+    ReusedSpan,
+    align_claims,
+    count_sources,
+    omitted_claims,
+    separate_denials,
+)
 from newsprism.compare.claims import Unit, split_units
 from newsprism.compare.conflicts import cap_conflicts, find_conflicts
 from newsprism.compare.counted import CountedNouns
@@ -41,6 +48,9 @@ class Comparison:
     omitted: dict[str, list[str]]  # article id → shared claims most others report and it does not
     limits: list[Limit]
     name_variants: list[NameVariant]
+    # article id → the article standing for its independent source (provenance): what every
+    # count of agreeing outlets counts
+    sources: dict[str, str]
 
 
 def compare_story(
@@ -51,11 +61,17 @@ def compare_story(
     min_confidence: float = REPORT_MIN_CONFIDENCE,
     cross_lingual: CrossLingual | None = None,
     reader_language: str = READER_LANGUAGE,
+    sources: dict[str, str] | None = None,
+    reused: dict[str, list[ReusedSpan]] | None = None,
 ) -> Comparison:
     """Claims (shared and exclusive), quote groups, conflicts, and per article its exclusive and
     omitted claims. ``cross_lingual`` compares units not in English (see align_claims); a claim
-    is worded in ``reader_language`` when one of its sentences is."""
+    is worded in ``reader_language`` when one of its sentences is. ``sources`` (article id → the
+    article standing for its independent source, from provenance; default: wire copies) decides
+    what is shared: a claim two rewrites of one wire state has one source; ``reused`` (per
+    article, passages it took from another) does the same for a rewritten sentence."""
     articles = story.articles
+    source_of = {a.id: (sources or {}).get(a.id) or a.copy_of or a.id for a in articles}
     quotes = group_quotes(language.quotes, language.annotated, cross_lingual)
     units = split_units(language.annotated, language.entities, quotes, language.dates)
     alignment = align_claims(units, embedder, cross_lingual, reader_language)
@@ -63,6 +79,7 @@ def compare_story(
     found = find_conflicts(alignment, articles, quotes, language.entities, judge, counted_nouns)
     strong = [c for c in found if (c.confidence or 0) >= min_confidence]
     alignment = separate_denials(alignment, strong)  # only what the brief asserts reshapes claims
+    alignment = count_sources(alignment, source_of, reused)
     conflicts, limit = cap_conflicts(strong)
     if len(strong) < len(found):
         limit = Limit(
@@ -86,7 +103,8 @@ def compare_story(
         conflicts=conflicts,
         quotes=quotes,
         exclusive={a.id: exclusive.get(a.id, []) for a in articles},
-        omitted=omitted_claims(alignment.claims, [a.id for a in articles], story.copies),
+        omitted=omitted_claims(alignment.claims, [a.id for a in articles], source_of),
         limits=[limit] if limit is not None else [],
         name_variants=name_variants(language.entities, article_labels(articles)),
+        sources=source_of,
     )

@@ -12,8 +12,8 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -459,6 +459,42 @@ def _lexical(a: Unit, b: Unit, overlap: float) -> float:
     if {q.value for q in a.quantities} & {q.value for q in b.quantities}:
         return 1.0
     return overlap
+
+
+# A passage of one article taken from another: (start, end, the source article's id).
+ReusedSpan = tuple[int, int, str]
+
+
+def count_sources(
+    alignment: Alignment, source_of: dict[str, str], reused: dict[str, list[ReusedSpan]] | None = None
+) -> Alignment:
+    """The claims with their independent sources counted (``Claim.sources``): a claim is shared
+    only when two sources state it. ``source_of`` joins whole articles (a wire and its copy);
+    ``reused`` (per article, passages taken from another) joins a sentence to the article it was
+    taken from, so an outlet that rewrote part of a wire and reported the rest itself corroborates
+    the wire only where it wrote its own sentence."""
+    reused = reused or {}
+    claims = []
+    for claim in alignment.claims:
+        sources = set()
+        for unit in alignment.units_of.get(claim.id, []):
+            # Taken from another article, the sentence is that article's testimony, whether or
+            # not that article's own sentence is in this claim (two rewrites of one wire).
+            taken_from = next(
+                (
+                    source
+                    for start, end, source in reused.get(unit.article_id, ())
+                    if start < unit.end and unit.start < end
+                ),
+                None,
+            )
+            sources.add(source_of.get(taken_from or unit.article_id, taken_from or unit.article_id))
+        if not sources:
+            sources = {source_of.get(a, a) for a in claim.article_ids}
+        count = len(sources)
+        status: Literal["shared", "exclusive"] = "shared" if count >= 2 else "exclusive"
+        claims.append(claim.model_copy(update={"sources": count, "status": status}))
+    return replace(alignment, claims=claims)
 
 
 def omitted_claims(

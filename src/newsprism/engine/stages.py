@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from newsprism.coverage import Sighting, with_coverage
 from newsprism.errors import InputError
 from newsprism.model import Article, Brief, RawDocument, Story
 from newsprism.parts import Parts
@@ -292,9 +293,23 @@ def run_analyze(
     if on_stories is not None:
         on_stories(stories)
     briefs = analyze_stories(stories, engine, parts, on_story=on_story)
+    # Coverage is counted against every outlet the corpus holds: the database's when there is
+    # one (this run's articles are stored in it by now), else this run's.
+    corpus = _stored_sightings(db_url) if db_url is not None else [Sighting.of(a) for a in articles]
+    briefs = with_coverage(briefs, corpus, directory or parts.get_directory())
     if db_url is not None:
         _store_briefs(briefs, db_url)
     return briefs
+
+
+def _stored_sightings(db_url: str) -> list[Sighting]:
+    from newsprism.store import open_store
+
+    store = open_store(db_url)
+    try:
+        return store.sightings()
+    finally:
+        store.close()
 
 
 def _store_articles(articles: Sequence[Article], db_url: str, report: Report) -> None:

@@ -37,7 +37,7 @@ def shared_pairs_in_context(
     articles (the first and a random other), with the text around them."""
     by_id = {a.id: a for a in brief.articles}
     labels = article_labels(brief.articles)
-    shared = [c for c in brief.claims if c.status == "shared" and len({s.article_id for s in c.support}) >= 2]
+    shared = [c for c in brief.claims if c.across_articles]
     rng = random.Random(f"{gold}|shared")
     records = []
     for claim in rng.sample(shared, min(per_story, len(shared))):
@@ -90,7 +90,7 @@ def pairs_through_in_context(
     labels = article_labels(brief.articles)
     records = []
     for claim in brief.claims:
-        if claim.status != "shared":
+        if not claim.across_articles:  # alignment is measured, whatever the sources
             continue
         mine = [s for s in claim.support if s.article_id == article_id]
         others = [s for s in claim.support if s.article_id != article_id]
@@ -165,7 +165,7 @@ def _numbered(side: str, text: str) -> list[dict[str, Any]]:
 
 def shared_recall(pairs: dict[str, Any], facts: Sequence[dict[str, Any]], brief: Brief) -> list[bool]:
     """For each fact a reader found both articles of ``pairs`` state ({"a": "a3", "b": "b5"}),
-    whether one shared claim of the brief holds a sentence overlapping each side."""
+    whether one claim of the brief aligned across articles holds a sentence overlapping each side."""
     place = {
         s["id"]: (pairs[side]["article_id"], s["start"], s["end"])
         for side in "ab"
@@ -176,7 +176,7 @@ def shared_recall(pairs: dict[str, Any], facts: Sequence[dict[str, Any]], brief:
         article_id, start, end = where
         return any(s.article_id == article_id and s.start < end and start < s.end for s in claim_support)
 
-    shared = [c.support for c in brief.claims if c.status == "shared"]
+    shared = [c.support for c in brief.claims if c.across_articles]
     return [
         any(holds(support, place[fact["a"]]) and holds(support, place[fact["b"]]) for support in shared)
         for fact in facts

@@ -92,7 +92,7 @@ def links(comparison: Comparison, articles: Sequence[Article]) -> set[frozenset[
     text_of = {a.id: a.text for a in articles}
     found: set[frozenset[Key]] = set()
     for claim in comparison.claims:
-        if claim.status != "shared":
+        if not claim.across_articles:  # alignment is measured, whatever the sources
             continue
         keys = {(s.article_id, _paragraph(text_of[s.article_id], s.start)) for s in claim.support}
         found.update(frozenset(pair) for pair in combinations(sorted(keys), 2) if pair[0][0] != pair[1][0])

@@ -129,9 +129,11 @@ def labelled_stories(path: Path) -> frozenset[str]:
     )
 
 
-def ecb_stories(path: Path, split: str, labelled: frozenset[str]) -> dict[str, list[Article]]:
-    """The ECB+ stories of one split, each as its articles (outlet = the ECB+ document, since
-    every document comes from a different source)."""
+def all_ecb_stories(path: Path) -> dict[str, list[Article]]:
+    """Every ECB+ story, each as its articles (outlet = the ECB+ document, since every document
+    comes from a different source; a content hash, so they can be stored)."""
+    from newsprism.clean import content_hash
+
     stories: dict[str, list[Article]] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
@@ -145,11 +147,17 @@ def ecb_stories(path: Path, split: str, labelled: frozenset[str]) -> dict[str, l
                 published=None,
                 language="en",
                 text=row["text"],
+                content_hash=content_hash(row["text"]),
             )
         )
+    return stories
+
+
+def ecb_stories(path: Path, split: str, labelled: frozenset[str]) -> dict[str, list[Article]]:
+    """The ECB+ stories of one split with MIN_ARTICLES or more (``all_ecb_stories``)."""
     return {
         gold: articles
-        for gold, articles in sorted(stories.items())
+        for gold, articles in sorted(all_ecb_stories(path).items())
         if len(articles) >= MIN_ARTICLES and split_of(gold, labelled) == split
     }
 

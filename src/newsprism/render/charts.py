@@ -186,6 +186,68 @@ def voices_per_outlet(brief: Brief) -> Spec | None:
     )
 
 
+# --------------------------------------------------------------------------- who covered it
+
+
+def _outlet_kind_values(brief: Brief) -> list[dict[str, Any]]:
+    return [
+        {
+            "axis": c.axis,
+            "value": v.value,
+            "label": f"{c.axis}: {v.value}",
+            "side": side,
+            "outlets": len(names),
+        }
+        for c in brief.coverage
+        for v in c.values
+        for side, names in (("covered it", v.present), ("did not", v.absent))
+        if names
+    ]
+
+
+def coverage_by_kind(brief: Brief) -> Spec | None:
+    """Who covered the story, per axis (country, language, ownership, a user's own): one bar per
+    value, the outlets that covered it and the comparable outlets of the corpus that did not."""
+    values = _outlet_kind_values(brief)
+    if not values:
+        return None
+    order = list(dict.fromkeys(v["label"] for v in values))
+    return _spec(
+        values,
+        width="container",
+        height=BAR_STEP * len(order),
+        mark={"type": "bar", "stroke": "white", "strokeWidth": 1},
+        encoding={
+            "y": {
+                "field": "label",
+                "type": "nominal",
+                "title": None,
+                "sort": order,
+                "axis": {"labelLimit": 220},
+            },
+            "x": {
+                "aggregate": "sum",
+                "field": "outlets",
+                "type": "quantitative",
+                "title": "Outlets",
+                "axis": {"tickMinStep": 1, "format": "d"},
+            },
+            "color": {
+                "field": "side",
+                "type": "nominal",
+                "title": None,
+                "scale": {"domain": ["covered it", "did not"], "range": ["#4c78a8", "#c8c8c8"]},
+            },
+            "tooltip": [
+                {"field": "axis", "title": "Axis"},
+                {"field": "value", "title": "Value"},
+                {"field": "side", "title": "Story"},
+                {"field": "outlets", "title": "Outlets"},
+            ],
+        },
+    )
+
+
 # --------------------------------------------------------------------------- tone per actor
 
 
@@ -427,6 +489,19 @@ def build_charts(brief: Brief) -> list[Chart]:
                 spec,
                 ["Claim", *outlets],
                 list(rows.values()),
+            )
+        )
+    spec = coverage_by_kind(brief)
+    if spec:
+        charts.append(
+            Chart(
+                "chart-outlet-kinds",
+                "Who covered it",
+                "Outlets that covered the story and comparable outlets of the corpus that did not, by "
+                "country, language and ownership (from the outlet registry; unknown where it has no fact).",
+                spec,
+                ["Axis", "Value", "Story", "Outlets"],
+                [[v["axis"], v["value"], v["side"], str(v["outlets"])] for v in _outlet_kind_values(brief)],
             )
         )
     spec = voices_per_outlet(brief)

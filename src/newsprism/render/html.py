@@ -25,7 +25,14 @@ from markupsafe import Markup, escape
 
 from newsprism.model import Article, Brief, Quote, Span, article_heading, article_labels
 from newsprism.render.charts import build_charts
-from newsprism.render.notes import conflicts_note, language_mark, languages_note
+from newsprism.render.notes import (
+    conflicts_note,
+    coverage_notes,
+    language_mark,
+    languages_note,
+    outlet_rows,
+    provenance_notes,
+)
 
 PARAGRAPH_BREAK = "\n\n"
 
@@ -283,6 +290,8 @@ def brief_context(brief: Brief, article_pages: Mapping[str, str] | None = None) 
     charts = build_charts(brief)
     sections = [
         ("summary", "Summary", bool(summary)),
+        ("coverage", "Who covered it", bool(brief.coverage)),
+        ("provenance", "Who took from whom", bool(brief.provenance)),
         ("only-in", "Only in…", bool(highlights)),
         ("conflicts", "Where outlets disagree", True),
         ("charts", "Charts", bool(charts)),
@@ -302,6 +311,9 @@ def brief_context(brief: Brief, article_pages: Mapping[str, str] | None = None) 
         "highlights": highlights,
         "conflicts": conflicts,
         "conflicts_note": conflicts_note(brief),
+        "provenance": provenance_notes(brief),
+        "coverage": coverage_notes(brief),
+        "outlet_rows": outlet_rows(brief),
         "languages_note": languages_note(brief),
         "written": written,
         "language_of": language_of,

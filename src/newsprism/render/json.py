@@ -83,6 +83,35 @@ def span_problems(data: dict[str, Any]) -> list[str]:
     for i, event in enumerate(data.get("timeline", [])):
         for j, span in enumerate(event.get("support", [])):
             check(span, f"timeline[{i}].support[{j}]")
+    for i, found in enumerate(data.get("provenance", [])):
+        for key in ("article_id", "source_id"):
+            if found.get(key) not in texts:
+                problems.append(f"provenance[{i}]: unknown {key} {found.get(key)!r}")
+        for j, credit in enumerate(found.get("credits", [])):
+            if credit.get("start") is not None:
+                check({**credit, "article_id": found["article_id"]}, f"provenance[{i}].credits[{j}]")
+        for j, reuse in enumerate(found.get("reuses", [])):
+            for k, passage in enumerate(reuse.get("passages", [])):
+                where = f"provenance[{i}].reuses[{j}].passages[{k}]"
+                check({**passage, "article_id": found["article_id"]}, where, needs_text=False)
+                source = {
+                    "article_id": reuse.get("source_id"),
+                    "start": passage.get("source_start"),
+                    "end": passage.get("source_end"),
+                }
+                check(source, f"{where} (source)", needs_text=False)
+    claim_ids = {c.get("id") for c in data.get("claims", [])}
+    for i, facts in enumerate(data.get("outlets", [])):
+        if facts.get("article_id") not in texts:
+            problems.append(f"outlets[{i}]: unknown article_id {facts.get('article_id')!r}")
+    for i, axis in enumerate(data.get("coverage", [])):
+        for j, value in enumerate(axis.get("values", [])):
+            for article_id in value.get("article_ids", []):
+                if article_id not in texts:
+                    problems.append(f"coverage[{i}].values[{j}]: unknown article_id {article_id!r}")
+            for claim_id in value.get("only_claim_ids", []):
+                if claim_id not in claim_ids:
+                    problems.append(f"coverage[{i}].values[{j}]: unknown claim {claim_id!r}")
     for article in data.get("articles", []):
         for j, repair in enumerate(article.get("repairs", [])):
             span = {

@@ -5,7 +5,14 @@ from __future__ import annotations
 from newsprism.brief import citation_balance
 from newsprism.model import Brief, article_heading, article_labels
 from newsprism.perspectives import TONE_CAVEAT
-from newsprism.render.notes import conflicts_note, language_mark, languages_note
+from newsprism.render.notes import (
+    conflicts_note,
+    coverage_notes,
+    language_mark,
+    languages_note,
+    outlet_rows,
+    provenance_notes,
+)
 
 
 def _escape(text: str) -> str:
@@ -34,6 +41,11 @@ def _written(text: str, language: str | None, brief: Brief) -> str:
     return _escape(text) + (f" *({_escape(mark)})*" if mark else "")
 
 
+def _bullets(title: str, notes: list[str]) -> list[str]:
+    """A section of one bullet per note, or nothing when there are none."""
+    return [f"## {title}", "", *(f"- {_escape(note)}" for note in notes), ""] if notes else []
+
+
 def render_markdown(brief: Brief) -> str:
     story = brief.story
     language_of = {a.id: a.language for a in brief.articles}
@@ -49,13 +61,20 @@ def render_markdown(brief: Brief) -> str:
         for sentence in brief.summary:
             cited = ", ".join(outlets[a] for a in sentence.citations)
             lines.append(f"- {_written(sentence.text, sentence.language, brief)} [{_escape(cited)}]")
-        balance = citation_balance(brief.summary, [a.id for a in brief.articles])
+        source_of = {found.article_id: found.source_id for found in brief.provenance}
+        balance = citation_balance(brief.summary, [a.id for a in brief.articles], source_of)
         lines += [
             "",
             f"Every sentence is one outlet's wording of a claim; the brackets list the outlets whose own "
-            f"sentence states it. Citation balance {balance:.2f} (1 = all outlets cited equally often).",
+            f"sentence states it. Citation balance {balance:.2f} (1 = all independent sources cited equally often).",
             "",
         ]
+    lines += _bullets("Who covered it", coverage_notes(brief))
+    if brief.outlets:
+        lines += ["| outlet | country | ownership | parent | facts from |", "|---|---|---|---|---|"]
+        lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in outlet_rows(brief)]
+        lines.append("")
+    lines += _bullets("Who took from whom", provenance_notes(brief))
     if brief.highlights:
         lines += ["## Only in one outlet", ""]
         for highlight in brief.highlights:
@@ -89,6 +108,8 @@ def render_markdown(brief: Brief) -> str:
         lines += ["## Reported by several outlets", ""]
         for claim in shared[:MAX_CLAIMS]:
             sources = ", ".join(outlets[a] for a in claim.article_ids)
+            if claim.sources is not None and claim.sources < len(claim.article_ids):
+                sources += f"; {claim.sources} independent sources"
             lines.append(f"- {_written(claim.text, claim.language, brief)} ({_escape(sources)})")
         if len(shared) > MAX_CLAIMS:
             lines.append(f"\n{len(shared) - MAX_CLAIMS} more shared claims in brief.json.")

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from newsprism.lexicon import language_key, language_name
-from newsprism.model import Brief
+from newsprism.model import Brief, article_labels
 
 
 def language_mark(language: str | None, brief: Brief) -> str:
@@ -58,3 +58,113 @@ def languages_note(brief: Brief) -> str:
         f"Read in {reader}: {count} of {len(brief.articles)} articles are in {named}. Their "
         "sentences are shown as written, their language marked; nothing is machine-translated."
     )
+
+
+def _paragraph_list(numbers: list[int]) -> str:
+    """[1, 2, 3, 5] → "1–3, 5"."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs)
+
+
+def provenance_notes(brief: Brief) -> list[str]:
+    """Who took from whom, one sentence each: the agencies an article credits, the text it reuses
+    from another article of the story, and which articles count as one source."""
+    outlets = article_labels(brief.articles)
+    notes: list[str] = []
+    for found in brief.provenance:
+        name = outlets.get(found.article_id, found.article_id)
+        for credit in found.credits:
+            if not credit.agencies:
+                continue
+            agencies = " and ".join(credit.agencies)
+            if credit.kind == "photo":
+                notes.append(f"{name} credits {agencies} for a photo (“{credit.text}”), not for its text.")
+            else:
+                notes.append(f"{name} credits {agencies} for its text ({credit.kind} “{credit.text}”).")
+        for reuse in found.reuses:
+            source = outlets.get(reuse.source_id, reuse.source_id)
+            rewritten = (
+                f"; rewritten: {_paragraph_list(reuse.rewritten_paragraphs)}"
+                if reuse.rewritten_paragraphs
+                else ""
+            )
+            notes.append(
+                f"{name} reuses {round(100 * reuse.share_of_source)} % of {source}’s text "
+                f"(paragraphs {_paragraph_list(reuse.source_paragraphs)}{rewritten}); "
+                f"that is {round(100 * reuse.share_of_article)} % of its own."
+            )
+    groups: dict[str, list[str]] = {}
+    for found in brief.provenance:
+        groups.setdefault(found.source_id, []).append(found.article_id)
+    reasons = {found.article_id: found.reason for found in brief.provenance if found.reason}
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        names = [outlets.get(m, m) for m in members]
+        why = "; ".join(f"{outlets.get(m, m)}: {reasons[m]}" for m in members if m in reasons)
+        notes.append(
+            f"{', '.join(names[:-1])} and {names[-1]} count as one source wherever outlets are counted ({why})."
+        )
+    if brief.provenance:
+        independent = len(groups)
+        notes.append(
+            f"{len(brief.provenance)} articles, {independent} independent source{'' if independent == 1 else 's'}."
+        )
+    return notes
+
+
+def coverage_notes(brief: Brief) -> list[str]:
+    """Who covered the story, one sentence per axis, and what one side alone agrees on."""
+    notes: list[str] = []
+    for coverage in brief.coverage:
+        parts = []
+        for value in coverage.values:
+            if value.present:
+                parts.append(f"{value.value}: {', '.join(value.present)}")
+        line = f"By {coverage.axis} — " + "; ".join(parts) + "."
+        missing = [
+            f"{v.value}: {', '.join(v.absent[:8])}{' …' if len(v.absent) > 8 else ''}"
+            for v in coverage.values
+            if v.absent
+        ]
+        if missing:
+            line += " Did not cover it among comparable outlets — " + "; ".join(missing) + "."
+        notes.append(line)
+        for value in coverage.values:
+            if value.only_claim_ids:
+                notes.append(
+                    f"Only {coverage.axis} {value.value} outlets report {len(value.only_claim_ids)} shared "
+                    f"claim{'' if len(value.only_claim_ids) == 1 else 's'} (listed in brief.json)."
+                )
+    if brief.coverage:
+        compared = max(c.compared_with for c in brief.coverage)
+        notes.append(
+            f"Compared with the {compared} outlets of the corpus that published around the story's dates."
+        )
+    return notes
+
+
+def outlet_rows(brief: Brief) -> list[list[str]]:
+    """Per article: its outlet, and what the registry says of it — country, ownership, parent
+    group, and the sources of those facts ("" where unknown)."""
+    outlets = article_labels(brief.articles)
+    rows = []
+    for facts in brief.outlets:
+        sources = sorted(set(facts.evidence.values()))
+        rows.append(
+            [
+                outlets.get(facts.article_id, facts.article_id),
+                facts.country or "",
+                facts.ownership or "",
+                facts.parent or "",
+                ", ".join(sources)
+                if sources
+                else ("no facts in the registry" if facts.name else "not in the outlet registry"),
+            ]
+        )
+    return rows

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from importlib import resources
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from alembic import command
 from alembic.config import Config
@@ -33,6 +33,9 @@ from newsprism.errors import StoreError
 from newsprism.model import Article, Brief, StoryInfo
 from newsprism.render.json import brief_to_json
 from newsprism.store.tables import ArticleRow, ArticleVersionRow, StoryArticleRow, StoryRow
+
+if TYPE_CHECKING:
+    from newsprism.coverage import Sighting
 
 DEFAULT_DB_URL = "sqlite:///newsprism.db"
 # 200 articles per transaction: large enough to amortise commits on SQLite, small enough that a
@@ -363,6 +366,20 @@ class Store:
             statement = statement.where(func.lower(StoryRow.title).contains(query.lower(), autoescape=True))
         with Session(self.engine) as session:
             return int(session.scalar(statement) or 0)
+
+    def sightings(self, window: tuple[str, str] | None = None) -> list[Sighting]:
+        """Stored articles as coverage sees them (outlet, domain, language, date): the outlets a
+        story's coverage is compared with; with ``window`` (ISO dates), only those published in it
+        (ISO strings order as dates do), so a large database is not read whole."""
+        from newsprism.coverage import Sighting
+
+        columns = select(
+            ArticleRow.id, ArticleRow.outlet, ArticleRow.domain, ArticleRow.language, ArticleRow.published
+        )
+        if window is not None:
+            columns = columns.where(ArticleRow.published >= window[0], ArticleRow.published < window[1])
+        with Session(self.engine) as session:
+            return [Sighting(*row) for row in session.execute(columns)]
 
     def iter_articles(self) -> Iterator[Article]:
         with Session(self.engine) as session:
