@@ -8,7 +8,7 @@
 2. Coverage over a database: the 982 ECB+ articles (each document its own outlet, as the ECB+
    evaluation treats them) stored in SQLite; for every one of the 86 stories, its coverage against
    the database's outlets. Checked: every story's present and absent outlets together are the
-   database's outlets, and every outlet is present in exactly the stories it published in.
+   database's outlets (those that did not cover it are all counted; the first 50 are listed by name).
 """
 
 from __future__ import annotations
@@ -73,17 +73,17 @@ def coverage_over_a_database() -> None:
                 )
                 [country, *_] = story_coverage(brief, store.sightings(), directory)
                 present = {n for v in country.values for n in v.present}
-                absent = {n for v in country.values for n in v.absent}
-                consistent += (
-                    present == {a.outlet for a in story_articles}
-                    and present | absent == outlets
-                    and not present & absent
+                missing = sum(v.absent_count for v in country.values)
+                consistent += present == {a.outlet for a in story_articles} and missing == len(
+                    outlets - present
                 )
             counted = time.perf_counter() - started
         finally:
             store.close()
     print(f"\ncoverage over a database of {len(articles)} articles, {len(stories)} stories")
-    print(f"  stories whose present + absent outlets are exactly the database's: {consistent}/{len(stories)}")
+    print(
+        f"  stories whose covering + not-covering outlets are exactly the database's: {consistent}/{len(stories)}"
+    )
     print(
         f"  storing {stored:.1f} s; coverage of all stories {counted:.1f} s ({counted / len(stories) * 1000:.0f} ms a story)"
     )

@@ -71,10 +71,22 @@ def test_a_dateline_and_a_spanish_credit_line_name_their_agencies_with_spans() -
     found = {c.kind: c for c in find_credits(article, directory)}
     dateline = found["dateline"]
     assert dateline.agencies == ["Reuters"]
-    assert article.text[dateline.start : dateline.end] == "(Reuters)"
+    assert dateline.text == "WASHINGTON (Reuters) -" == article.text[dateline.start : dateline.end]
     line = found["credit line"]
     assert line.agencies == ["EFE", "AFP"]
     assert article.text[line.start : line.end] == line.text
+    brief = analyze_story(Story.of([article]))  # and the brief's span checks agree
+    assert validate_brief(brief_to_dict(brief)) == []
+
+
+def test_an_agency_alone_on_the_last_line_signs_the_text_off() -> None:
+    article = _article(
+        "The central bank raised its main interest rate by half a point on Thursday, its third rise.\n\n"
+        "Economists had expected a smaller move after inflation eased slightly last month.\n\n"
+        "— AP"
+    )
+    kinds = {c.kind: c.agencies for c in find_credits(article, default_directory())}
+    assert kinds.get("sign-off") == ["Associated Press"]
 
 
 def test_a_rewrite_of_a_real_wire_is_found_with_its_passages_and_counts_as_its_source() -> None:
@@ -161,3 +173,17 @@ def test_citation_balance_counts_a_wire_and_its_rewrite_as_one_source() -> None:
     by_article = citation_balance(summary, articles)  # the rewrite reads as a third, independent voice
     by_source = citation_balance(summary, articles, {"rewrite": "wire"})  # two sources: cited 2 : 1
     assert by_source == 0.918 and by_article > by_source
+
+
+def test_a_wire_run_by_more_outlets_than_the_trigram_cap_is_still_found_in_each() -> None:
+    from newsprism.provenance import STORY_MAX_POSTINGS
+
+    wire_text, rewrite_text = _wire_and_rewrite(2)
+    wire = _article(wire_text, "wire.txt", published="2013-01-01")
+    copies = [
+        _article(f"{rewrite_text}\n\nReported for outlet number {i}.", f"r{i}.txt", published="2013-01-02")
+        for i in range(STORY_MAX_POSTINGS + 10)
+    ]
+    found = story_reuse([wire, *copies])
+    taken_from_wire = {r.article_id for r in found if r.source_id == wire.id}
+    assert taken_from_wire == {c.id for c in copies}

@@ -115,3 +115,14 @@ def test_the_check_command_reports_counts_and_fails_on_a_problem(
         [sys.executable, "-m", "newsprism.registry", "check"], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0 and "outlets" in result.stdout
+
+
+def test_a_sources_file_with_too_many_or_repeated_columns_is_refused(tmp_path: Path) -> None:
+    wide = tmp_path / "wide.csv"
+    wide.write_text(",".join([*COLUMNS, *(f"c{i}" for i in range(40))]) + "\nX\n", encoding="utf-8")
+    with pytest.raises(InputError, match="columns, over the limit"):
+        load_sources_csv(str(wide))
+    repeated = tmp_path / "repeated.csv"
+    repeated.write_text("name,domains,name\nX,x.com,Y\n", encoding="utf-8")
+    with pytest.raises(InputError, match="blank or repeated column"):
+        load_sources_csv(str(repeated))

@@ -289,7 +289,8 @@ def highlights(articles: Sequence[Article], comparison: Comparison) -> list[High
         options = []
         elsewhere = alignment.centred[article_of != article.id]
         for claim in (claims[c] for c in comparison.exclusive.get(article.id, [])):
-            unit = alignment.units_of[claim.id][0]
+            units = alignment.units_of[claim.id]
+            unit = next((u for u in units if u.article_id == article.id), units[0])
             if not _reads_alone(unit) or not (unit.entity_ids or unit.quantities or unit.dates):
                 continue
             # "Only in X" is an assertion too: not where another outlet wrote something as close

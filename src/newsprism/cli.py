@@ -18,7 +18,7 @@ import click
 
 from newsprism import __version__
 from newsprism.errors import NewsprismError
-from newsprism.meta import OutletDirectory, default_directory, load_sources_csv
+from newsprism.meta import OutletDirectory, default_directory
 from newsprism.model import Article, Brief, Story
 from newsprism.parts import Parts
 from newsprism.pipeline import DEFAULT_FORMATS, FORMATS, RunStats, read_articles, write_outputs
@@ -55,8 +55,10 @@ def _read_options(allow_private: bool, max_file_mb: float, timeout: float) -> Re
 def _directory(sources: str | None) -> OutletDirectory:
     if not sources:
         return default_directory()
+    from newsprism.parts import user_directory
+
     try:
-        return load_sources_csv(sources)
+        return user_directory(sources)  # read once: the pipeline's parts use the same
     except NewsprismError as exc:
         _fail(str(exc))
         raise  # unreachable: _fail exits

@@ -31,6 +31,12 @@ DEFAULT_AXES = ("country", "language", "ownership")
 UNKNOWN = "unknown"
 # An outlet is comparable when it published in the corpus within this many days of the story.
 COMPARABLE_DAYS = 3
+# Outlets listed per value as not covering the story (all are counted): a database of thousands
+# of outlets must not make every brief list them all.
+MAX_ABSENT_LISTED = 50
+# Stored articles a story's coverage is compared with, at most (an undated story reads the
+# database without a window): what the database holds beyond is not counted.
+MAX_SIGHTINGS = 200_000
 
 
 @dataclass(frozen=True)
@@ -131,6 +137,8 @@ def story_coverage(
     story_ids = {a.id for a in story}
     others = [a for a in _comparable(story, corpus) if a.id not in story_ids]
     other_facts = {f.article_id: f for f in outlet_facts(others, directory)}
+    # Outlets are matched by their registry name (else as given), so "BBC News" in the story and
+    # "BBC" in the database are one outlet, not one covering and one missing.
     covering = {_outlet_name(a, facts_of.get(a.id), labels[a.id]) for a in story}
     found: list[Coverage] = []
     for axis in axes:
@@ -138,7 +146,7 @@ def story_coverage(
         article_ids: dict[str, list[str]] = defaultdict(list)
         for article in story:
             value = _value(article, facts_of.get(article.id), axis)
-            present[value].add(_outlet_name(article, facts_of.get(article.id), labels[article.id]))
+            present[value].add(labels[article.id])  # as the rest of the brief names it
             article_ids[value].append(article.id)
         absent: dict[str, set[str]] = defaultdict(set)
         for other in others:
@@ -147,7 +155,9 @@ def story_coverage(
                 absent[_value(other, other_facts.get(other.id), axis)].add(name)
         value_of = {a.id: _value(a, facts_of.get(a.id), axis) for a in story}
         only: dict[str, list[str]] = defaultdict(list)
-        if len(present) > 1:
+        # Languages are left out: claims align across languages less surely than within one, so
+        # "only the Russian outlets report" would often be a missed alignment.
+        if len(present) > 1 and axis != "language":
             # What one side agrees on and no other side reports: shared claims (two independent
             # sources) all of whose outlets have the value. A single outlet's claims are its own,
             # shown as "only in" already.
@@ -166,7 +176,8 @@ def story_coverage(
                     CoverageValue(
                         value=value,
                         present=sorted(present.get(value, ())),
-                        absent=sorted(absent.get(value, ())),
+                        absent=sorted(absent.get(value, ()))[:MAX_ABSENT_LISTED],
+                        absent_count=len(absent.get(value, ())),
                         article_ids=article_ids.get(value, []),
                         only_claim_ids=only.get(value, []),
                     )

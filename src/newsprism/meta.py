@@ -52,8 +52,11 @@ _DATELINE_CREDIT = re.compile(
     r"^\s*(?:[A-Z][\w.'’/-]*(?:[ ,]+[A-Z\d][\w.'’/-]*){0,5}[ ,]+)?\(([A-Z][A-Za-z .&-]{0,30})\)\s*[-–—:]"
 )
 DATELINE_SEARCH_CHARS = 200
-# A --sources file: the shipped registry of ~4,000 outlets is 0.3 MB; 50 MB is a million rows.
+# A --sources file: the shipped registry of ~4,000 outlets is 0.3 MB; 50 MB and 500,000 rows are
+# more than any outlet list; a user's own columns are coverage axes, and a brief shows each.
 SOURCES_MAX_BYTES = 50_000_000
+SOURCES_MAX_ROWS = 500_000
+SOURCES_MAX_USER_COLUMNS = 16
 _DOMAIN_LIKE = re.compile(r"^[A-Za-z][\w-]*\.(?:ru|com|net|org|info|ua|cn|uk|de|fr|es|it|io|tv|news)$")
 
 
@@ -65,6 +68,7 @@ class OutletDirectory:
     by_name: dict[str, Outlet] = field(default_factory=dict)
     user_patterns: list[tuple[str, str]] = field(default_factory=list)  # (path glob or domain, outlet)
     axes: tuple[str, ...] = ()  # the user's own registry columns: more axes to count coverage on
+    ambiguous: set[str] = field(default_factory=set)  # names several outlets bear
 
     def add(self, outlet: Outlet, override: bool = False) -> None:
         """Add an outlet under its domains and names; ``override``: a user's row replaces the
@@ -72,10 +76,14 @@ class OutletDirectory:
         for domain in outlet.domains or ((outlet.domain,) if outlet.domain else ()):
             self.by_domain[domain.lower()] = outlet
         for name in (outlet.name, *outlet.aliases):
+            key = name.lower()
             if override:
-                self.by_name[name.lower()] = outlet
+                self.by_name[key] = outlet
+                self.ambiguous.discard(key)
+            elif key in self.by_name and self.by_name[key] != outlet:
+                self.ambiguous.add(key)  # "The Standard", "El País": several outlets, none guessed
             else:
-                self.by_name.setdefault(name.lower(), outlet)
+                self.by_name[key] = outlet
 
     def for_article(self, outlet: str | None, domain: str | None) -> Outlet | None:
         """The registry's entry for an article's outlet: by its domain, else by its name."""
@@ -91,7 +99,9 @@ class OutletDirectory:
         return None
 
     def for_name(self, name: str) -> Outlet | None:
-        return self.by_name.get(name.lower().strip())
+        """The outlet of this name or alias; None when unknown or when several outlets bear it."""
+        key = name.lower().strip()
+        return None if key in self.ambiguous else self.by_name.get(key)
 
     def for_source(self, source: str, host: str | None) -> str | None:
         """The outlet a user's sources.csv gives for this file path or domain."""
@@ -122,7 +132,9 @@ def load_sources_csv(path: str) -> OutletDirectory:
     from newsprism.registry import check_registry, outlet_from_row
 
     base = default_directory()
-    directory = OutletDirectory(by_domain=dict(base.by_domain), by_name=dict(base.by_name))
+    directory = OutletDirectory(
+        by_domain=dict(base.by_domain), by_name=dict(base.by_name), ambiguous=set(base.ambiguous)
+    )
     try:
         size = Path(path).stat().st_size
         if size > SOURCES_MAX_BYTES:
@@ -132,8 +144,19 @@ def load_sources_csv(path: str) -> OutletDirectory:
             )
         with open(path, encoding="utf-8", newline="") as handle:
             reader = csv.DictReader(handle)
-            columns = {f.strip() for f in reader.fieldnames or ()}
-            rows = list(reader)
+            header = [f.strip() for f in reader.fieldnames or ()]
+            if len(header) > len(REGISTRY_COLUMNS) + SOURCES_MAX_USER_COLUMNS:
+                raise InputError(
+                    path, f"{len(header)} columns, over the limit of {SOURCES_MAX_USER_COLUMNS} of your own"
+                )
+            if len(set(header)) < len(header) or "" in header:
+                raise InputError(path, "the header row has a blank or repeated column name")
+            columns = set(header)
+            rows = []
+            for row in reader:
+                rows.append(row)
+                if len(rows) > SOURCES_MAX_ROWS:
+                    raise InputError(path, f"more than {SOURCES_MAX_ROWS:,} rows")
     except OSError as exc:
         raise InputError(path, exc.strerror or "cannot read") from None
     except (UnicodeDecodeError, csv.Error) as exc:
@@ -145,10 +168,14 @@ def load_sources_csv(path: str) -> OutletDirectory:
                 path, problems[0] + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else "")
             )
         for row in rows:
-            directory.add(outlet_from_row(row), override=True)
-        directory.axes = tuple(
-            c for c in columns if c not in REGISTRY_COLUMNS and c not in ("source", "outlet")
-        )
+            if (row.get("name") or "").strip():
+                directory.add(outlet_from_row(row), override=True)
+            source, outlet = (row.get("source") or "").strip(), (row.get("outlet") or "").strip()
+            if source and outlet:  # a file may map inputs to outlets and describe outlets at once
+                directory.user_patterns.append((source, outlet))
+        # The user's own columns, in their order, as coverage axes: those some row fills.
+        own = [c for c in header if c not in REGISTRY_COLUMNS and c not in ("source", "outlet")]
+        directory.axes = tuple(c for c in own if any((row.get(c) or "").strip() for row in rows))
         return directory
     if not {"source", "outlet"} <= columns:
         raise InputError(

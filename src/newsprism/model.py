@@ -288,7 +288,10 @@ class CoverageValue(Model):
 
     value: str
     present: list[str] = Field(default_factory=list)  # outlets of the story with it
-    absent: list[str] = Field(default_factory=list)  # comparable outlets of the corpus without the story
+    # comparable outlets of the corpus that did not cover the story: how many, and the first of them
+    # by name (coverage.MAX_ABSENT_LISTED)
+    absent: list[str] = Field(default_factory=list)
+    absent_count: int = 0
     article_ids: list[str] = Field(default_factory=list)  # the story's articles from those outlets
     only_claim_ids: list[str] = Field(default_factory=list)  # claims only outlets with this value report
 

@@ -81,7 +81,7 @@ def _instance(kind: str, name: str) -> Any:
 
 
 @cache
-def _user_directory(path: str) -> OutletDirectory:
+def user_directory(path: str) -> OutletDirectory:
     """A user's outlet file over the shipped registry, read once per process."""
     from newsprism.meta import load_sources_csv
 
@@ -189,7 +189,7 @@ class Parts:
         """The outlet registry: the shipped one, with the user's ``sources`` file over it."""
         from newsprism.meta import default_directory
 
-        return _user_directory(self.sources) if self.sources else default_directory()
+        return user_directory(self.sources) if self.sources else default_directory()
 
     def get_judge(self) -> ContradictionJudge | None:
         judge: ContradictionJudge | None = _instance("judge", self.judge)

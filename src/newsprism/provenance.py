@@ -13,10 +13,10 @@ datasketch's MinHash (used in stories.find_copies) estimates whole-text overlap,
 passages; passim and TextPAIR run on Spark or as services; difflib's matching blocks break on a
 reordered paragraph. Here: sentences are compared by their word trigrams outside quotation marks
 (two reporters quoting one statement is not reuse) and by rapidfuzz's edit similarity; sentences
-that share most of their wording are **seeds**; a sentence next to a seed in both articles, in the
-same order, that shares enough of its content words with its counterpart is **rewritten** from it
-(how re-publishers trim and paraphrase a wire, paragraph by paragraph). Thresholds in
-PROVENANCE_* below, chosen on the dev labels (tests/data/provenance).
+that share most of their wording are **seeds**; a sentence within REWRITE_REACH sentences of a
+matched pair in both articles that shares enough of its content words with a sentence there is
+**rewritten** from it, and matches chain on (how re-publishers trim, move and paraphrase a wire,
+paragraph by paragraph). Thresholds below, chosen on the dev labels (tests/data/provenance).
 """
 
 from __future__ import annotations
@@ -43,8 +43,11 @@ SEED_MIN_RATIO = 80.0
 # word trigrams a seed pair must share whatever their share.
 MIN_EVIDENCE_WORDS = 6
 SEED_MIN_TRIGRAMS = 4
-# A sentence next to a seed (up to REWRITE_REACH sentences away in both articles, in the same
-# order) is rewritten from its counterpart when they share this much of their content words.
+# Sentences longer than this together (run-on paragraphs, damaged text) are compared by trigram
+# containment alone: the edit similarity's cost grows with the square of their length.
+RATIO_MAX_WORDS = 400
+# A sentence near a matched pair (up to REWRITE_REACH sentences away in both articles) is
+# rewritten from a sentence there when they share this much of their content words.
 REWRITE_REACH = 3
 REWRITE_MIN_CONTENT = 0.4
 REWRITE_MIN_SHARED_WORDS = 4
@@ -57,16 +60,18 @@ SAME_SOURCE_MIN_SHARE = 0.5
 # A trigram in more of one article's sentences than this is its furniture, not wording to match
 # (and a text of one sentence repeated thousands of times must not cost millions of comparisons).
 MAX_POSTINGS = 8
-# A trigram in more of a story's articles than this is the story's stock phrasing (a name with its
-# title, a slogan); the pairs it would add are many and none of them shows reuse by it alone.
-STORY_MAX_POSTINGS = 100
+# A trigram in more of a story's articles than this pairs them with its earliest holders only
+# (see story_reuse): a wire run by hundreds of outlets is still found, at a cost linear in them.
+STORY_MAX_POSTINGS = 30
 
 # Credits: a dateline at the start of the text ("BEIJING (Reuters) —", "MADRID, 5 jun (EFE).-"),
 # a sign-off at its end ("— AP"), credit lines among its first and last paragraphs.
 DATELINE_SEARCH_CHARS = 200
 CREDIT_SEARCH_PARAGRAPHS = 2
-# A credit names at most this many words per agency ("Agence France-Presse", "RIA Novosti").
+# A credit names at most this many words per agency ("Agence France-Presse", "RIA Novosti"), and
+# at most this many agencies are kept from one credit (a real one names two or three).
 AGENCY_MAX_WORDS = 4
+MAX_AGENCIES = 8
 
 _DATELINE = re.compile(r"^\s*(?:[^\n()]{0,80}?)\(([A-Z][\w .&-]{0,30})\)\s*\.?\s*[-–—:]")
 _SIGN_OFF = re.compile(r"[-–—]\s*\(?([A-Z][\w.&-]{1,20}(?:\s[A-Z][\w.&-]{1,20}){0,2})\)?\s*$")
@@ -79,8 +84,10 @@ _NAME_CONNECTORS = frozenset({"of", "the", "for", "de", "del", "la", "du", "des"
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’»)]*\s+(?=[\"“‘«(]?[A-ZА-ЯЁ\d])")
 # Quoted passages: their words are the speaker's, shared by every outlet that quotes them. A
 # quotation may run over several sentences, or to the paragraph's end (a quote continued in the
-# next paragraph opens it again without closing).
-_QUOTED = re.compile(r"[\"“«„][^\"”»“]{2,1500}?(?:[\"”»“]|$)")
+# next paragraph opens it again without closing). Found in one pass (``_blank_quotes``).
+_OPENING_QUOTES = '"“«„'
+_CLOSING_QUOTES = '"”»“'
+QUOTE_MAX_CHARS = 1500
 # Words too common to show a shared wording (function words, in English and beyond).
 _COMMON_WORD_MAX_LENGTH = 3
 
@@ -138,6 +145,15 @@ def _next_to_caption(removed: Sequence[Removal], index: int) -> bool:
     return any(r.kind == "caption" and r.at == at for r in neighbours)
 
 
+def _in_text(kind: str, text: str, start: int, end: int, agencies: list[str]) -> Credit:
+    """A credit standing in the text, its span trimmed of white space: ``text`` is exactly
+    ``article.text[start:end]``, as every span of the brief."""
+    piece = text[start:end]
+    start += len(piece) - len(piece.lstrip())
+    end -= len(piece) - len(piece.rstrip())
+    return Credit(kind=kind, text=text[start:end], agencies=agencies[:MAX_AGENCIES], start=start, end=end)
+
+
 def find_credits(article: Article, directory: OutletDirectory) -> list[Credit]:
     """The credits an article gives for its text: its dateline, credit lines cleaning set aside
     or left in its first and last paragraphs, a sign-off; a bare agency name beside a photo
@@ -147,53 +163,38 @@ def find_credits(article: Article, directory: OutletDirectory) -> list[Credit]:
     if dateline:
         named = agencies_named(dateline.group(1), directory)
         if named:
-            credits.append(
-                Credit(
-                    kind="dateline",
-                    text=dateline.group(0).strip(),
-                    agencies=named,
-                    start=dateline.start(1) - 1,
-                    end=dateline.end(1) + 1,
-                )
-            )
+            credits.append(_in_text("dateline", article.text, dateline.start(), dateline.end(), named))
+    last_credit = max((i for i, r in enumerate(article.removed) if r.kind == "credit"), default=-1)
     for index, removal in enumerate(article.removed):
         if removal.kind != "credit":
             continue
         named = agencies_named(removal.text, directory)
-        photo = _only_agencies(removal.text, directory) and _next_to_caption(article.removed, index)
+        bare = _only_agencies(removal.text, directory)
+        if bare and _next_to_caption(article.removed, index):
+            kind = "photo"
+        elif bare and index == last_credit and removal.at >= len(article.text.rstrip()):
+            kind = "sign-off"  # "— AP" on its own line at the end, set aside by cleaning
+        else:
+            kind = "credit line"
         credits.append(
-            Credit(
-                kind="photo" if photo else "credit line",
-                text=removal.text,
-                agencies=named,
-                removed_at=removal.at,
-            )
+            Credit(kind=kind, text=removal.text, agencies=named[:MAX_AGENCIES], removed_at=removal.at)
         )
     paragraphs = [m for m in re.finditer(r"[^\n]+", article.text) if m.group().strip()]
     searched = paragraphs[:CREDIT_SEARCH_PARAGRAPHS] + paragraphs[-CREDIT_SEARCH_PARAGRAPHS:]
     for paragraph in dict.fromkeys(searched):
-        line = paragraph.group().strip()
-        if any(p.fullmatch(line) for p in _credit_lines()) or _only_agencies(line, directory):
-            named = agencies_named(line, directory)
+        bare = _only_agencies(paragraph.group(), directory)
+        if any(p.fullmatch(paragraph.group().strip()) for p in _credit_lines()) or bare:
+            named = agencies_named(paragraph.group(), directory)
             if named:
-                start = paragraph.start() + paragraph.group().index(line)
-                credits.append(
-                    Credit(kind="credit line", text=line, agencies=named, start=start, end=start + len(line))
-                )
+                kind = "sign-off" if bare and paragraph is paragraphs[-1] else "credit line"
+                credits.append(_in_text(kind, article.text, paragraph.start(), paragraph.end(), named))
     if paragraphs:
         last = paragraphs[-1]
         sign_off = _SIGN_OFF.search(last.group())
         named = agencies_named(sign_off.group(1), directory) if sign_off else []
-        if sign_off and named and not any(c.start == last.start() for c in credits):
-            credits.append(
-                Credit(
-                    kind="sign-off",
-                    text=sign_off.group(0).strip(),
-                    agencies=named,
-                    start=last.start() + sign_off.start(),
-                    end=last.start() + sign_off.end(),
-                )
-            )
+        if sign_off and named and not any(c.start is not None and c.start >= last.start() for c in credits):
+            start, end = last.start() + sign_off.start(), last.start() + sign_off.end()
+            credits.append(_in_text("sign-off", article.text, start, end, named))
     return credits
 
 
@@ -245,6 +246,37 @@ class TextReuse:
     share_of_article: float  # of the article's characters, found in the source
 
 
+def _blank_quotes(paragraph: str) -> str:
+    """The paragraph with its quotations blanked out (same length, so offsets hold): each opening
+    mark to the next closing one, at most QUOTE_MAX_CHARS on, or to the paragraph's end. One pass
+    over the marks, where a regular expression would rescan from every opening mark."""
+    marks = [i for i, c in enumerate(paragraph) if c in _OPENING_QUOTES or c in _CLOSING_QUOTES]
+    pieces: list[str] = []
+    done = 0
+    k = 0
+    while k < len(marks):
+        start = marks[k]
+        if paragraph[start] not in _OPENING_QUOTES:
+            k += 1
+            continue
+        following = marks[k + 1] if k + 1 < len(marks) else None
+        if (
+            following is not None
+            and paragraph[following] in _CLOSING_QUOTES
+            and following - start <= QUOTE_MAX_CHARS
+        ):
+            end, k = following + 1, k + 2
+        elif following is None and len(paragraph) - start <= QUOTE_MAX_CHARS:
+            end, k = len(paragraph), k + 1
+        else:
+            k += 1
+            continue
+        pieces += [paragraph[done:start], " " * (end - start)]
+        done = end
+    pieces.append(paragraph[done:])
+    return "".join(pieces)
+
+
 def passages_of(text: str) -> list[Passage]:
     """The sentences of a text by paragraph. A light splitter is enough: a missed boundary joins
     two sentences, which then match as one passage."""
@@ -255,7 +287,7 @@ def passages_of(text: str) -> list[Passage]:
             continue
         paragraph += 1
         # Quotations blanked out at the paragraph's scale, since they cross sentence boundaries.
-        unquoted = _QUOTED.sub(lambda m: " " * len(m.group()), block.group())
+        unquoted = _blank_quotes(block.group())
         offset = block.start()
         for piece in _SENTENCE_END.split(block.group()):
             at = text.find(piece, offset)
@@ -280,6 +312,8 @@ def _seed_similarity(a: Passage, b: Passage) -> float:
     if shared < SEED_MIN_TRIGRAMS:
         return 0.0
     containment = shared / min(len(ta), len(tb))
+    if len(a.words) + len(b.words) > RATIO_MAX_WORDS:  # edit distance is quadratic: containment only
+        return containment
     ratio = fuzz.ratio(" ".join(a.words), " ".join(b.words)) / 100.0
     return max(containment, ratio if ratio * 100 >= SEED_MIN_RATIO else 0.0)
 
@@ -288,6 +322,8 @@ def _carried_quote(a: Passage, b: Passage) -> float:
     """A sentence that is mostly quotation, copied with its quotation, next to copied text: the
     quotation alone proves nothing, in a copied run it is part of the copy."""
     if len(a.quoted_words) < MIN_EVIDENCE_WORDS or len(b.quoted_words) < MIN_EVIDENCE_WORDS:
+        return 0.0
+    if len(a.quoted_words) + len(b.quoted_words) > RATIO_MAX_WORDS:
         return 0.0
     ratio = fuzz.ratio(" ".join(a.quoted_words), " ".join(b.quoted_words))
     return ratio / 100.0 if ratio >= SEED_MIN_RATIO else 0.0
@@ -389,8 +425,14 @@ def story_reuse(articles: Sequence[Article]) -> list[TextReuse]:
             holders[trigram].append(article_id)
     shared: Counter[tuple[str, str]] = Counter()
     for ids in holders.values():
-        if 2 <= len(ids) <= STORY_MAX_POSTINGS:
+        if len(ids) <= STORY_MAX_POSTINGS:
             shared.update(combinations(ids, 2))
+        else:
+            # A wording a hundred articles share (one wire run everywhere): each is compared with
+            # the earliest holders only, so the pairs grow with the articles, not their square.
+            earliest = sorted(ids, key=order.__getitem__)[:STORY_MAX_POSTINGS]
+            shared.update((first, other) for first in earliest for other in ids if other not in earliest)
+            shared.update(combinations(earliest, 2))
     found: list[TextReuse] = []
     for (first, second), count in shared.items():
         if count < SEED_MIN_TRIGRAMS * MIN_SEEDS:
@@ -414,7 +456,9 @@ def story_provenance(articles: Sequence[Article], directory: OutletDirectory) ->
     standing for its independent source."""
     credits = {a.id: find_credits(a, directory) for a in articles}
     reuse = story_reuse(articles)
-    sources, reasons = independent_sources(articles, reuse, credits)
+    known = {a.id: directory.for_article(a.outlet, a.domain) for a in articles}
+    names = {a_id: outlet.name for a_id, outlet in known.items() if outlet is not None}
+    sources, reasons = independent_sources(articles, reuse, credits, names)
     taken: dict[str, list[Reuse]] = defaultdict(list)
     for found in reuse:
         taken[found.article_id].append(_as_reuse(found))
@@ -468,12 +512,14 @@ def independent_sources(
     articles: Sequence[Article],
     reuse: Sequence[TextReuse],
     credits: dict[str, list[Credit]] | None = None,
+    registry_names: dict[str, str] | None = None,
 ) -> tuple[dict[str, str], dict[str, str]]:
     """article id → the id of the article standing for its source, and why an article shares
     its source with another. One source: wire copies (``copy_of``); an article of which
     SAME_SOURCE_MIN_SHARE of the shorter text is found in the other; articles whose dateline or
-    sign-off credits the same agencies; an article crediting another's outlet and reusing its
-    text. The earliest member (story order) stands for the source."""
+    sign-off credits the same agencies; an article crediting another's outlet (``registry_names``:
+    article id → its outlet's registry name) and reusing its text. The earliest member (story
+    order) stands for the source."""
     credits = credits or {}
     parent = {a.id: a.id for a in articles}
     position = {a.id: i for i, a in enumerate(articles)}
@@ -495,7 +541,9 @@ def independent_sources(
     for article in articles:
         if article.copy_of and article.copy_of in parent:
             join(article.copy_of, article.id, "a copy of the same text")
-    outlet_of = {a.id: a.outlet for a in articles}
+    # Credits name outlets by their registry names: an article is matched by its registry entry
+    # (a record's "AP" is the Associated Press), else by its outlet as given.
+    outlet_of = {a.id: (registry_names or {}).get(a.id) or a.outlet for a in articles}
     for found in reuse:
         shorter = max(found.share, found.share_of_article)
         credited = {

@@ -159,6 +159,12 @@ def check_registry(rows: Sequence[dict[str, str]], sources: Iterable[str] | None
     problems: list[str] = []
     seen: dict[str, int] = {}
     for number, row in enumerate(rows, start=2):
+        if (
+            not (row.get("name") or "").strip()
+            and (row.get("source") or "").strip()
+            and (row.get("outlet") or "").strip()
+        ):
+            continue  # a mapping row of a --sources file (an input to its outlet), not an outlet
         outlet = outlet_from_row(row)
         where = f"row {number}"
         if not outlet.name:

@@ -93,8 +93,11 @@ def compare_story(
         )
     exclusive: dict[str, list[str]] = defaultdict(list)
     for claim in alignment.claims:
-        if claim.status == "exclusive" and len(claim.article_ids) == 1:
-            exclusive[claim.article_ids[0]].append(claim.id)
+        if claim.status == "exclusive":
+            # One source: its own article's, or the article standing for the source of several
+            # (a wire and its rewrites state it, and it is that wire's alone).
+            owners = [a for a in claim.article_ids if source_of.get(a, a) == a] or claim.article_ids[:1]
+            exclusive[owners[0]].append(claim.id)
 
     return Comparison(
         units=units,

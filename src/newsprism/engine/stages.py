@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from newsprism.coverage import Sighting, with_coverage
+from newsprism.coverage import MAX_SIGHTINGS, Sighting, comparable_window, with_coverage
 from newsprism.errors import InputError
 from newsprism.model import Article, Brief, RawDocument, Story
 from newsprism.parts import Parts
@@ -293,21 +293,26 @@ def run_analyze(
     if on_stories is not None:
         on_stories(stories)
     briefs = analyze_stories(stories, engine, parts, on_story=on_story)
-    # Coverage is counted against every outlet the corpus holds: the database's when there is
-    # one (this run's articles are stored in it by now), else this run's.
-    corpus = _stored_sightings(db_url) if db_url is not None else [Sighting.of(a) for a in articles]
-    briefs = with_coverage(briefs, corpus, directory or parts.get_directory())
-    if db_url is not None:
+    # Coverage is counted against the outlets the corpus holds: the database's when there is one
+    # (this run's articles are stored in it by now), around each story's dates, else this run's.
+    directory = directory or parts.get_directory()
+    if db_url is None:
+        briefs = with_coverage(briefs, [Sighting.of(a) for a in articles], directory)
+    else:
+        briefs = _with_stored_coverage(briefs, db_url, directory)
         _store_briefs(briefs, db_url)
     return briefs
 
 
-def _stored_sightings(db_url: str) -> list[Sighting]:
+def _with_stored_coverage(briefs: Sequence[Brief], db_url: str, directory: OutletDirectory) -> list[Brief]:
     from newsprism.store import open_store
 
     store = open_store(db_url)
     try:
-        return store.sightings()
+        return [
+            with_coverage([b], store.sightings(comparable_window(b.articles), MAX_SIGHTINGS), directory)[0]
+            for b in briefs
+        ]
     finally:
         store.close()
 

@@ -196,12 +196,12 @@ def _outlet_kind_values(brief: Brief) -> list[dict[str, Any]]:
             "value": v.value,
             "label": f"{c.axis}: {v.value}",
             "side": side,
-            "outlets": len(names),
+            "outlets": count,
         }
         for c in brief.coverage
         for v in c.values
-        for side, names in (("covered it", v.present), ("did not", v.absent))
-        if names
+        for side, count in (("covered it", len(v.present)), ("did not", v.absent_count))
+        if count
     ]
 
 

@@ -60,6 +60,9 @@ def languages_note(brief: Brief) -> str:
     )
 
 
+CREDIT_SHOWN_CHARS = 160  # a credit line is a line; a longer one is shown cut
+
+
 def _paragraph_list(numbers: list[int]) -> str:
     """[1, 2, 3, 5] → "1–3, 5"."""
     runs: list[list[int]] = []
@@ -71,10 +74,20 @@ def _paragraph_list(numbers: list[int]) -> str:
     return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs)
 
 
+def _dated_apart(later: str | None, earlier: str | None) -> bool:
+    """Whether two publication dates say which came first."""
+    return bool(later and earlier and later[:19] != earlier[:19])
+
+
+def _percent(share: float) -> str:
+    return f"{max(1, round(100 * share))} %"
+
+
 def provenance_notes(brief: Brief) -> list[str]:
     """Who took from whom, one sentence each: the agencies an article credits, the text it reuses
     from another article of the story, and which articles count as one source."""
     outlets = article_labels(brief.articles)
+    published = {a.id: a.published for a in brief.articles}
     notes: list[str] = []
     for found in brief.provenance:
         name = outlets.get(found.article_id, found.article_id)
@@ -82,10 +95,15 @@ def provenance_notes(brief: Brief) -> list[str]:
             if not credit.agencies:
                 continue
             agencies = " and ".join(credit.agencies)
+            written = (
+                credit.text
+                if len(credit.text) <= CREDIT_SHOWN_CHARS
+                else credit.text[:CREDIT_SHOWN_CHARS] + "…"
+            )
             if credit.kind == "photo":
-                notes.append(f"{name} credits {agencies} for a photo (“{credit.text}”), not for its text.")
+                notes.append(f"{name} credits {agencies} for a photo (“{written}”), not for its text.")
             else:
-                notes.append(f"{name} credits {agencies} for its text ({credit.kind} “{credit.text}”).")
+                notes.append(f"{name} credits {agencies} for its text ({credit.kind} “{written}”).")
         for reuse in found.reuses:
             source = outlets.get(reuse.source_id, reuse.source_id)
             rewritten = (
@@ -93,11 +111,14 @@ def provenance_notes(brief: Brief) -> list[str]:
                 if reuse.rewritten_paragraphs
                 else ""
             )
-            notes.append(
-                f"{name} reuses {round(100 * reuse.share_of_source)} % of {source}’s text "
-                f"(paragraphs {_paragraph_list(reuse.source_paragraphs)}{rewritten}); "
-                f"that is {round(100 * reuse.share_of_article)} % of its own."
-            )
+            where = f"(paragraphs {_paragraph_list(reuse.source_paragraphs)}{rewritten})"
+            theirs, mine = _percent(reuse.share_of_source), _percent(reuse.share_of_article)
+            if _dated_apart(published.get(found.article_id), published.get(reuse.source_id)):
+                notes.append(f"{name} reuses {theirs} of {source}’s text {where}; that is {mine} of its own.")
+            else:  # without two dates, who took from whom is not known
+                notes.append(
+                    f"{name} and {source} share passages: {theirs} of {source}’s text {where}, {mine} of {name}’s."
+                )
     groups: dict[str, list[str]] = {}
     for found in brief.provenance:
         groups.setdefault(found.source_id, []).append(found.article_id)
@@ -111,9 +132,10 @@ def provenance_notes(brief: Brief) -> list[str]:
             f"{', '.join(names[:-1])} and {names[-1]} count as one source wherever outlets are counted ({why})."
         )
     if brief.provenance:
-        independent = len(groups)
+        articles, independent = len(brief.provenance), len(groups)
         notes.append(
-            f"{len(brief.provenance)} articles, {independent} independent source{'' if independent == 1 else 's'}."
+            f"{articles} article{'' if articles == 1 else 's'}, "
+            f"{independent} independent source{'' if independent == 1 else 's'}."
         )
     return notes
 
@@ -122,13 +144,11 @@ def coverage_notes(brief: Brief) -> list[str]:
     """Who covered the story, one sentence per axis, and what one side alone agrees on."""
     notes: list[str] = []
     for coverage in brief.coverage:
-        parts = []
-        for value in coverage.values:
-            if value.present:
-                parts.append(f"{value.value}: {', '.join(value.present)}")
+        parts = [f"{v.value}: {', '.join(v.present)}" for v in coverage.values if v.present]
         line = f"By {coverage.axis} — " + "; ".join(parts) + "."
         missing = [
-            f"{v.value}: {', '.join(v.absent[:8])}{' …' if len(v.absent) > 8 else ''}"
+            f"{v.value}: {', '.join(v.absent[:8])}"
+            + (f" and {v.absent_count - 8} more" if v.absent_count > 8 else "")
             for v in coverage.values
             if v.absent
         ]
@@ -143,9 +163,9 @@ def coverage_notes(brief: Brief) -> list[str]:
                 )
     if brief.coverage:
         compared = max(c.compared_with for c in brief.coverage)
-        notes.append(
-            f"Compared with the {compared} outlets of the corpus that published around the story's dates."
-        )
+        dated = any(a.published for a in brief.articles)
+        when = "that published around the story's dates" if dated else "(the story is undated: all of them)"
+        notes.append(f"Compared with the {compared} outlets of the corpus {when}.")
     return notes
 
 

@@ -284,7 +284,7 @@ class Worker:
 
     def _brief(self, job: queue.Job) -> dict[str, Any]:
         from newsprism.analysis import analyze_story
-        from newsprism.coverage import comparable_window, with_coverage
+        from newsprism.coverage import MAX_SIGHTINGS, comparable_window, with_coverage
 
         story_id = job.story_id
         if story_id is None:
@@ -294,7 +294,7 @@ class Worker:
             raise NewsprismError(f"story {story_id}: no articles placed in it")
         brief = analyze_story(Story(id=story_id, articles=with_copies(articles)), self.parts)
         # Who covered it, against every outlet the database holds.
-        corpus = self.store.sightings(comparable_window(articles))
+        corpus = self.store.sightings(comparable_window(articles), MAX_SIGHTINGS)
         brief = with_coverage([brief], corpus, self.parts.get_directory())[0]
         stored = self.store.save_story(brief, keep_larger=True)
         return {"story_id": story_id, "articles": len(articles), "stored": stored}

@@ -367,7 +367,7 @@ class Store:
         with Session(self.engine) as session:
             return int(session.scalar(statement) or 0)
 
-    def sightings(self, window: tuple[str, str] | None = None) -> list[Sighting]:
+    def sightings(self, window: tuple[str, str] | None = None, limit: int | None = None) -> list[Sighting]:
         """Stored articles as coverage sees them (outlet, domain, language, date): the outlets a
         story's coverage is compared with; with ``window`` (ISO dates), only those published in it
         (ISO strings order as dates do), so a large database is not read whole."""
@@ -378,6 +378,8 @@ class Store:
         )
         if window is not None:
             columns = columns.where(ArticleRow.published >= window[0], ArticleRow.published < window[1])
+        if limit is not None:
+            columns = columns.order_by(ArticleRow.published.desc(), ArticleRow.id).limit(limit)
         with Session(self.engine) as session:
             return [Sighting(*row) for row in session.execute(columns)]
 
