@@ -187,3 +187,13 @@ def test_a_wire_run_by_more_outlets_than_the_trigram_cap_is_still_found_in_each(
     found = story_reuse([wire, *copies])
     taken_from_wire = {r.article_id for r in found if r.source_id == wire.id}
     assert taken_from_wire == {c.id for c in copies}
+
+
+def test_wire_copies_are_their_originals_source_without_being_aligned_again() -> None:
+    wire_text, _ = _wire_and_rewrite(3)
+    wire = _article(wire_text, "wire.txt", published="2013-01-01")
+    copies = [wire.model_copy(update={"id": f"copy{i}", "copy_of": wire.id}) for i in range(3)]
+    assert story_reuse([wire, *copies]) == []
+    sources, reasons = independent_sources([wire, *copies], [])
+    assert {sources[c.id] for c in copies} == {wire.id}
+    assert all(reasons[c.id] == "a copy of the same text" for c in copies)

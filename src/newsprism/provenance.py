@@ -413,10 +413,15 @@ def _length(passages: Sequence[Passage]) -> int:
 
 
 def story_reuse(articles: Sequence[Article]) -> list[TextReuse]:
-    """Every pair of the story's articles with reuse, the later one (by published date, then by
-    story order) as the one that took: a text cannot copy what was published after it. Only pairs
+    """Every pair of the story's articles with reuse (wire copies left out: they are their
+    original's), the later one (by published date, then by story order) as the one that took: a
+    text cannot copy what was published after it. Only pairs
     sharing enough word trigrams are aligned, found through an index of the story's trigrams, so a
     story of thousands of articles is not compared pair by pair."""
+    # A wire copy (copy_of) is one source with its original already: aligning it again would only
+    # repeat the original's pairs, and a story of one wire run by hundreds of outlets is mostly copies.
+    in_story = {a.id for a in articles}
+    articles = [a for a in articles if not (a.copy_of and a.copy_of in in_story)]
     texts = {a.id: ArticleText.of(a) for a in articles}
     order = {a.id: (a.published is None, a.published or "", i) for i, a in enumerate(articles)}
     holders: dict[tuple[str, str, str], list[str]] = defaultdict(list)
