@@ -109,34 +109,51 @@ def comparable_window(story: Sequence[Article]) -> tuple[str, str] | None:
     return window[0].date().isoformat(), (window[1] + timedelta(days=1)).date().isoformat()
 
 
-def _comparable(story: Sequence[Article], corpus: Sequence[Published]) -> list[Published]:
-    """The corpus's articles published around the story's dates; all of it when the story is
-    undated, and an undated article of the corpus only then (as the database is queried)."""
-    window = _window(story)
-    if window is None:
-        return list(corpus)
-    chosen = []
-    for article in corpus:
-        when = published_datetime(article.published)
-        if when is not None and window[0] <= when <= window[1]:
-            chosen.append(article)
-    return chosen
+@dataclass(frozen=True)
+class _Seen:
+    """A corpus article as every brief's coverage compares with it: looked up and dated once."""
+
+    article: Published
+    when: datetime | None
+    facts: OutletFacts
+    name: str  # its outlet, by registry name (else as given); "" when nobody named it
+
+
+class Corpus:
+    """The outlets a run's briefs are compared with, each article's registry facts, name and date
+    found once for all of them (a run of many stories would otherwise look the corpus up anew
+    for every brief)."""
+
+    def __init__(self, articles: Sequence[Published], directory: OutletDirectory) -> None:
+        self.seen = [
+            _Seen(a, published_datetime(a.published), facts, _outlet_name(a, facts, ""))
+            for a, facts in zip(articles, outlet_facts(articles, directory), strict=True)
+        ]
+
+    def comparable(self, story: Sequence[Article]) -> list[_Seen]:
+        """The articles published around the story's dates; all of them when the story is
+        undated, and an undated article only then (as the database is queried)."""
+        window = _window(story)
+        if window is None:
+            return list(self.seen)
+        return [s for s in self.seen if s.when is not None and window[0] <= s.when <= window[1]]
 
 
 def story_coverage(
     brief: Brief,
-    corpus: Sequence[Published],
+    corpus: Sequence[Published] | Corpus,
     directory: OutletDirectory,
     axes: Sequence[str] = DEFAULT_AXES,
 ) -> list[Coverage]:
     """Coverage of the brief's story along each axis, against ``corpus`` (the run's or the
-    database's articles; the story's own among them or not)."""
+    database's articles, the story's own among them or not; a ``Corpus`` when several briefs
+    share it)."""
     story = brief.articles
     labels = article_labels(story)
     facts_of = {f.article_id: f for f in (brief.outlets or outlet_facts(story, directory))}
     story_ids = {a.id for a in story}
-    others = [a for a in _comparable(story, corpus) if a.id not in story_ids]
-    other_facts = {f.article_id: f for f in outlet_facts(others, directory)}
+    seen = corpus if isinstance(corpus, Corpus) else Corpus(corpus, directory)
+    others = [s for s in seen.comparable(story) if s.article.id not in story_ids]
     # Outlets are matched by their registry name (else as given), so "BBC News" in the story and
     # "BBC" in the database are one outlet, not one covering and one missing.
     covering = {_outlet_name(a, facts_of.get(a.id), labels[a.id]) for a in story}
@@ -150,9 +167,8 @@ def story_coverage(
             article_ids[value].append(article.id)
         absent: dict[str, set[str]] = defaultdict(set)
         for other in others:
-            name = _outlet_name(other, other_facts.get(other.id), "")
-            if name and name not in covering:  # an outlet nobody named is no outlet to miss
-                absent[_value(other, other_facts.get(other.id), axis)].add(name)
+            if other.name and other.name not in covering:  # an outlet nobody named is no outlet to miss
+                absent[_value(other.article, other.facts, axis)].add(other.name)
         value_of = {a.id: _value(a, facts_of.get(a.id), axis) for a in story}
         only: dict[str, list[str]] = defaultdict(list)
         # Languages are left out: claims align across languages less surely than within one, so
@@ -193,8 +209,9 @@ def with_coverage(
 ) -> list[Brief]:
     """The briefs with their outlets' registry facts and their coverage against ``corpus``."""
     axes = (*DEFAULT_AXES, *(a for a in directory.axes if a not in DEFAULT_AXES))
+    seen = Corpus(corpus, directory)
     done = []
     for brief in briefs:
         brief = brief.model_copy(update={"outlets": outlet_facts(brief.articles, directory)})
-        done.append(brief.model_copy(update={"coverage": story_coverage(brief, corpus, directory, axes)}))
+        done.append(brief.model_copy(update={"coverage": story_coverage(brief, seen, directory, axes)}))
     return done

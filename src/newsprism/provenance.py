@@ -31,7 +31,7 @@ from itertools import combinations
 
 from rapidfuzz import fuzz
 
-from newsprism.meta import OutletDirectory
+from newsprism.meta import DATELINE_SEARCH_CHARS, OutletDirectory
 from newsprism.model import Article, Credit, Provenance, Removal, Reuse, ReusedPassage
 
 # ---------------------------------------------------------------------------- thresholds
@@ -64,9 +64,9 @@ MAX_POSTINGS = 8
 # (see story_reuse): a wire run by hundreds of outlets is still found, at a cost linear in them.
 STORY_MAX_POSTINGS = 30
 
-# Credits: a dateline at the start of the text ("BEIJING (Reuters) —", "MADRID, 5 jun (EFE).-"),
-# a sign-off at its end ("— AP"), credit lines among its first and last paragraphs.
-DATELINE_SEARCH_CHARS = 200
+# Credits: a dateline at the start of the text ("BEIJING (Reuters) —", "MADRID, 5 jun (EFE).-",
+# within meta.DATELINE_SEARCH_CHARS), a sign-off at its end ("— AP"), credit lines among its first
+# and last paragraphs.
 CREDIT_SEARCH_PARAGRAPHS = 2
 # A credit names at most this many words per agency ("Agence France-Presse", "RIA Novosti"), and
 # at most this many agencies are kept from one credit (a real one names two or three).
@@ -78,6 +78,7 @@ _SIGN_OFF = re.compile(r"[-–—]\s*\(?([A-Z][\w.&-]{1,20}(?:\s[A-Z][\w.&-]{1,2
 _CREDIT_WORD = re.compile(r"[\w.&'’-]+")
 _AGENCY_SEPARATORS = frozenset({"and", "y", "e", "et", "und", "и", "و", "&", "/", ","})
 
+_PARAGRAPH = re.compile(r"[^\n]+")  # a line of the clean text, as nlp.annotate reads paragraphs
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 # Words inside multi-word names and titles: "Secretary of State", "Ministry of the Interior".
 _NAME_CONNECTORS = frozenset({"of", "the", "for", "de", "del", "la", "du", "des", "al", "and"})
@@ -179,7 +180,7 @@ def find_credits(article: Article, directory: OutletDirectory) -> list[Credit]:
         credits.append(
             Credit(kind=kind, text=removal.text, agencies=named[:MAX_AGENCIES], removed_at=removal.at)
         )
-    paragraphs = [m for m in re.finditer(r"[^\n]+", article.text) if m.group().strip()]
+    paragraphs = [m for m in _PARAGRAPH.finditer(article.text) if m.group().strip()]
     searched = paragraphs[:CREDIT_SEARCH_PARAGRAPHS] + paragraphs[-CREDIT_SEARCH_PARAGRAPHS:]
     for paragraph in dict.fromkeys(searched):
         bare = _only_agencies(paragraph.group(), directory)
@@ -282,7 +283,7 @@ def passages_of(text: str) -> list[Passage]:
     two sentences, which then match as one passage."""
     passages: list[Passage] = []
     paragraph = -1
-    for block in re.finditer(r"[^\n]+", text):
+    for block in _PARAGRAPH.finditer(text):
         if not block.group().strip():
             continue
         paragraph += 1

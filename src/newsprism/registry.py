@@ -104,10 +104,15 @@ def outlet_from_row(row: dict[str, str]) -> Outlet:
     )
 
 
+def shipped_rows() -> list[dict[str, str]]:
+    """The rows of the registry newsprism ships, as written."""
+    text = resources.files("newsprism.data").joinpath("outlets.csv").read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
 @cache
 def shipped_outlets() -> tuple[Outlet, ...]:
-    text = resources.files("newsprism.data").joinpath("outlets.csv").read_text(encoding="utf-8")
-    return tuple(outlet_from_row(row) for row in csv.DictReader(text.splitlines()))
+    return tuple(outlet_from_row(row) for row in shipped_rows())
 
 
 @cache
@@ -207,8 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     paths = [Path(a) for a in args[1:]]
     failed = False
     if not paths:
-        text = resources.files("newsprism.data").joinpath("outlets.csv").read_text(encoding="utf-8")
-        rows = list(csv.DictReader(text.splitlines()))
+        rows = shipped_rows()
         problems = check_registry(rows, shipped_sources())
         _report("the shipped registry", rows, problems)
         failed = bool(problems)
