@@ -11,6 +11,8 @@ Times each step after annotation: claim units, embeddings, alignment (clustering
 ``--mixed K``: the units of K articles count as another language, so that they go through the
 cross-lingual path (e5 for every unit, its pairs mapped; embed.CrossLingual): what that path
 costs does not depend on the words, so English text measures it.
+``--full``: afterwards, the story's whole analysis as every runner does it (analysis.analyze_story:
+annotation, provenance, language layer, comparison, perspectives, brief), each stage timed.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=50)
     parser.add_argument("--source", choices=["ecbplus", "extraction"], default="extraction")
     parser.add_argument("--mixed", type=int, default=0, help="articles whose units count as another language")
+    parser.add_argument("--full", action="store_true", help="then time the whole analysis, stage by stage")
     args = parser.parse_args()
     if args.source == "ecbplus":
         lines = (args.shared / "corpus" / "ecbplus.jsonl").read_text(encoding="utf-8").splitlines()
@@ -116,6 +119,25 @@ def main() -> None:
         f"  conflicts                                             {done - aligned:6.2f} s  ({len(conflicts)})"
     )
     print(f"  comparison total (after the language layer)           {done - annotated:6.2f} s")
+    if args.full:
+        full_analysis(articles)
+
+
+def full_analysis(articles: list[Article]) -> None:
+    """The story's brief from its articles, each stage of analysis.STAGES timed."""
+    from newsprism.analysis import StoryPipeline
+    from newsprism.model import Story
+
+    pipeline = StoryPipeline(Parts.default())
+    results: dict[str, object] = {"story": Story.of(articles)}
+    started = time.perf_counter()
+    for stage in pipeline.stages:
+        begun = time.perf_counter()
+        results[stage.adds] = stage.run(results, pipeline.parts)
+        print(f"  full analysis: {stage.name:<40} {time.perf_counter() - begun:6.2f} s")
+    print(
+        f"  full analysis of the {len(articles)}-article story (models loaded)  {time.perf_counter() - started:6.2f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -92,7 +92,9 @@ def bench_engine(
     articles = measure(
         engine, "clean", len(documents), lambda: list(clean_documents(documents, engine=engine))
     )
-    vectors = measure(engine, "embed", len(articles), lambda: embed_for_stories(articles, engine, PARTS))
+    vectors = measure(
+        engine, "embed", len(articles), lambda: embed_for_stories(articles, engine, PARTS, every_row=True)
+    )
     seconds = time.perf_counter() - started
     print(f"{'clean+embed':<13} {seconds:6.1f} s  {len(articles) / seconds:7.1f} articles/s")
     if analyze > 0:

@@ -3,6 +3,7 @@ vectors and briefs as the local engine, loading each model once per worker, stor
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import pickle
@@ -32,6 +33,7 @@ from newsprism.engine import (
     read_clean,
     run_analyze,
 )
+from newsprism.engine.cluster import LocalCluster
 from newsprism.engine.stages import AnalyzeStories, CleanDocuments, CleaningProblem, EmbedTexts, RunStats
 from newsprism.errors import InputError, MissingExtra, NewsprismError
 from newsprism.model import Article, Brief, RawDocument
@@ -233,11 +235,12 @@ def test_ray_cleans_like_the_local_engine(ray_engine: RayEngine, sample_articles
 
 @pytest.mark.slow
 def test_ray_embeddings_equal_local_ones(ray_engine: RayEngine, sample_articles: list[Article]) -> None:
-    vectors = embed_for_stories(sample_articles, ray_engine, PARTS)
+    vectors = embed_for_stories(sample_articles, ray_engine, PARTS, every_row=True)
     expected = default_embedder().embed([story_text(a) for a in sample_articles])
     assert vectors.shape == (5, 384) and vectors.dtype == np.float32
     np.testing.assert_allclose(vectors, expected, atol=1e-5)
-    assert embed_for_stories(sample_articles, LocalEngine(), PARTS).tolist() == vectors.tolist()
+    local = embed_for_stories(sample_articles, LocalEngine(), PARTS, every_row=True)
+    assert local.tolist() == vectors.tolist()
 
 
 @pytest.mark.slow
@@ -326,7 +329,7 @@ from newsprism.parts import Parts
 articles = list(read_clean([sys.argv[2]], engine=LocalEngine()))
 engine = make_engine("ray", address=sys.argv[1], workers=2)
 try:
-    vectors = embed_for_stories(articles, engine, Parts())
+    vectors = embed_for_stories(articles, engine, Parts(), every_row=True)
     workers = [w.built for w in engine.last_run]
 finally:
     engine.close()
@@ -405,3 +408,62 @@ def test_a_driver_joins_a_cluster_by_ray_client(
     expected = default_embedder().embed([story_text(a) for a in sample_articles])
     np.testing.assert_allclose(np.array(result["vectors"], dtype=np.float32), expected, atol=1e-5)
     assert result["built"] == [1]
+
+
+# --------------------------------------------------------------------------- a cluster of several nodes
+
+MULTI_NODE_SCRIPT = """
+import base64, json, pickle, sys
+import ray, ray.data
+from newsprism.engine import make_engine, read_clean
+from newsprism.engine.stages import EmbedTexts
+from newsprism.parts import Parts
+from newsprism.stories import story_text
+engine = make_engine("ray", address=sys.argv[1], workers=2)
+try:
+    # Both workers ready before the first batch, so that each gets some of the twenty.
+    ray.data.DataContext.get_current().wait_for_min_actors_s = 120
+    articles = list(read_clean([sys.argv[2]], engine=engine))
+    pairs = [(story_text(a), a.language) for a in articles] * 4
+    rows = list(engine.map_batches(EmbedTexts(Parts()), pairs, batch_size=1))
+    workers = [(w.node_id, w.built, w.items) for w in engine.last_run]
+    resources = {n["NodeID"]: sorted(n["Resources"]) for n in ray.nodes() if n["Alive"]}
+finally:
+    engine.close()
+blob = base64.b64encode(pickle.dumps((articles, rows))).decode()
+print(json.dumps({"results": blob, "workers": workers, "resources": resources}))
+"""
+
+
+@pytest.fixture
+def local_cluster() -> Iterator[LocalCluster]:
+    """A head that runs no work and two worker nodes of one CPU each, each `ray start`ed."""
+    pytest.importorskip("ray.data", reason="the ray extra is not installed")
+    with LocalCluster(workers=2, cpus_per_node=1) as cluster:
+        yield cluster
+
+
+@pytest.mark.slow
+def test_a_cluster_of_several_nodes_gives_the_local_results_from_both_nodes(
+    local_cluster: LocalCluster, sample_articles: list[Article]
+) -> None:
+    """Joined at the head's address (HEAD:PORT, not ray://), the driver is a cluster member: the
+    same articles and vectors as the local engine, with the work spread over both worker nodes."""
+    done = subprocess.run(
+        [sys.executable, "-c", MULTI_NODE_SCRIPT, local_cluster.address, str(SAMPLE_DIR)],
+        env={**os.environ, **local_cluster.environment}, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    articles, rows = pickle.loads(base64.b64decode(result["results"]))
+    assert articles == sample_articles
+    texts = [story_text(a) for a in sample_articles] * 4
+    np.testing.assert_allclose(np.vstack(rows), default_embedder().embed(texts), atol=1e-5)
+    workers = result["workers"]
+    assert [built for _, built, _ in workers] == [1, 1] and sum(items for _, _, items in workers) == 20
+    # One worker on each worker node (named by its resource), none on the head.
+    names = [
+        sorted(r for r in result["resources"][node] if r.startswith("newsprism_node_"))
+        for node, _, _ in workers
+    ]
+    assert sorted(names) == [["newsprism_node_1"], ["newsprism_node_2"]]

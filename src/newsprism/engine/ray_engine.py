@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from newsprism.engine.local import BatchFunction, ClosesOnExit, check_batch_size, checked_results
 from newsprism.errors import MissingExtra, NewsprismError
+from newsprism.threads import pinned_environment
 
 if TYPE_CHECKING:
     import numpy as np
@@ -47,13 +48,20 @@ CONNECT_TIMEOUT_SECONDS = 5.0
 # transiently (seen in CI: the proxy lost a race with its own child process), so a ray://
 # connection is tried this many times before giving up.
 CLIENT_CONNECT_ATTEMPTS = 3
+# Each worker actor asks for this many CPUs, and its models and BLAS get as many threads (Ray's
+# own OMP_NUM_THREADS comes too late for BLAS, which reads it when numpy loads).
+CPUS_PER_WORKER = 1
+# Batches a worker holds at once unless the stage's factory says otherwise (``batches_in_flight``):
+# one, so that a worker that queued a second story never leaves another idle at the end of a run.
+DEFAULT_BATCHES_IN_FLIGHT = 1
 
 
 @dataclass(frozen=True)
 class WorkerReport:
     """What one worker did in the last ``map_batches`` run."""
 
-    node: str
+    node: str  # the worker's host name
+    node_id: str  # its Ray node: several nodes can share a host
     pid: int
     built: int  # how many times the worker built the stage's function: 1 unless something is wrong
     batches: int
@@ -61,10 +69,30 @@ class WorkerReport:
     peak_rss_bytes: int  # the worker process's peak resident memory (getrusage)
     build_seconds: float  # building the function: imports and model loads
     busy_seconds: float  # running it on batches; the rest of the run the worker waited
+    busy_cpu_seconds: float  # CPU time (all its threads) while busy: below busy_seconds, it waited for a core
+    first_batch_at: float  # when (time.time() on the worker) its first batch began, after building
+    last_batch_at: float  # when its last batch ended
+
+    @property
+    def active_seconds(self) -> float:
+        """From its first batch to the end of its last: its share of the run once started, busy or
+        waiting for the next batch (a worker's start and model loads are not in it)."""
+        return max(0.0, self.last_batch_at - self.first_batch_at)
 
 
 # Running totals each worker process sends with every result batch; the driver keeps the largest.
-_TOTALS = ("built", "batches", "items", "peak_rss_bytes", "build_seconds", "busy_seconds")
+# (first_batch_at is set once, so its largest is itself.)
+_TOTALS = (
+    "built",
+    "batches",
+    "items",
+    "peak_rss_bytes",
+    "build_seconds",
+    "busy_seconds",
+    "busy_cpu_seconds",
+    "first_batch_at",
+    "last_batch_at",
+)
 
 
 class WorkerProblem(Exception):
@@ -76,15 +104,19 @@ class _BatchWorker:
     """A Ray Data actor: builds the stage's function when it starts and applies it to each batch.
 
     Batches arrive as ``{"index": int64[], "item": pickled item[]}`` and leave with a pickled
-    ``result`` per item, the worker's node and pid, and its running totals (``_TOTALS``), which
+    ``result`` per item, the worker's host, Ray node and pid, and its running totals (``_TOTALS``), which
     the driver turns into ``RayEngine.last_run``.
     """
 
     # Per worker process (an actor has a process to itself).
     totals: ClassVar[dict[str, float]] = dict.fromkeys(_TOTALS, 0.0)
+    node_id: ClassVar[str] = ""
 
     def __init__(self, make_function: Callable[[], BatchFunction[Any, Any]]) -> None:
+        import ray
+
         started = time.perf_counter()
+        _BatchWorker.node_id = ray.get_runtime_context().get_node_id()
         try:
             self._function = make_function()
         except NewsprismError as exc:
@@ -96,23 +128,30 @@ class _BatchWorker:
         import numpy as np
 
         started = time.perf_counter()
+        cpu_started = time.process_time()
+        totals = _BatchWorker.totals
+        if not totals["first_batch_at"]:
+            totals["first_batch_at"] = time.time()
         items = [pickle.loads(blob) for blob in batch["item"]]
         try:
             results = checked_results(self._function(items), len(items))
         except NewsprismError as exc:
             raise WorkerProblem(str(exc)) from None
-        totals = _BatchWorker.totals
         totals["batches"] += 1
         totals["items"] += len(items)
         # ru_maxrss is in KiB on Linux, bytes on macOS.
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
         totals["peak_rss_bytes"] = max(totals["peak_rss_bytes"], peak)
+        blobs = [pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL) for r in results]
         totals["busy_seconds"] += time.perf_counter() - started
+        totals["busy_cpu_seconds"] += time.process_time() - cpu_started
+        totals["last_batch_at"] = time.time()
         count = len(items)
         return {
             "index": batch["index"],
-            "result": _objects([pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL) for r in results]),
+            "result": _objects(blobs),
             "node": _objects([socket.gethostname()] * count),
+            "node_id": _objects([_BatchWorker.node_id] * count),
             "pid": np.full(count, os.getpid(), dtype=np.int64),
             **{name: np.full(count, value, dtype=np.float64) for name, value in totals.items()},
         }
@@ -199,7 +238,7 @@ def _stream_batches(
     blobs: list[bytes],
     batch_size: int,
     workers: int,
-    totals: dict[tuple[str, int], dict[str, float]],
+    totals: dict[tuple[str, str, int], dict[str, float]],
 ) -> Iterator[tuple[int, bytes]]:
     """Map pickled items through a pool of ``workers`` ``_BatchWorker`` actors with Ray Data; yield
     ``(index, pickled result)`` as results arrive (in any order) and keep each worker's latest
@@ -211,6 +250,7 @@ def _stream_batches(
     dataset = ray.data.from_items(
         [{"index": i, "item": blob} for i, blob in enumerate(blobs)], override_num_blocks=blocks
     )
+    in_flight = int(getattr(make_function, "batches_in_flight", DEFAULT_BATCHES_IN_FLIGHT))
     options: dict[str, Any] = {}
     if "ray_remote_args_fn" in inspect.signature(dataset.map_batches).parameters:
         options["ray_remote_args_fn"] = _actor_options
@@ -221,17 +261,20 @@ def _stream_batches(
         mapped = dataset.map_batches(
             _BatchWorker,
             fn_constructor_args=(make_function,),
-            # One batch at a time per worker: a worker that queued a second story while another
-            # worker is still starting would leave that one idle.
-            compute=ray.data.ActorPoolStrategy(size=min(workers, blocks), max_tasks_in_flight_per_actor=1),
+            compute=ray.data.ActorPoolStrategy(
+                size=min(workers, blocks), max_tasks_in_flight_per_actor=in_flight
+            ),
             batch_size=batch_size,
             batch_format="numpy",
-            num_cpus=1,
+            num_cpus=CPUS_PER_WORKER,
+            # Threads pinned to the CPUs asked for, in the environment the worker starts with.
+            runtime_env={"env_vars": pinned_environment(CPUS_PER_WORKER)},
             **options,
         )
     for batch in mapped.iter_batches(batch_size=None, batch_format="numpy"):
-        for row, (node, pid) in enumerate(zip(batch["node"], batch["pid"], strict=True)):
-            seen = totals.setdefault((str(node), int(pid)), dict.fromkeys(_TOTALS, 0.0))
+        workers_of_rows = zip(batch["node"], batch["node_id"], batch["pid"], strict=True)
+        for row, (node, node_id, pid) in enumerate(workers_of_rows):
+            seen = totals.setdefault((str(node), str(node_id), int(pid)), dict.fromkeys(_TOTALS, 0.0))
             for name in _TOTALS:
                 seen[name] = max(seen[name], float(batch[name][row]))
         for index, blob in zip(batch["index"], batch["result"], strict=True):
@@ -240,13 +283,13 @@ def _stream_batches(
 
 def _map_on_cluster(
     make_function: Callable[[], BatchFunction[Any, Any]], blobs: list[bytes], batch_size: int, workers: int
-) -> tuple[list[bytes], dict[tuple[str, int], dict[str, float]]]:
+) -> tuple[list[bytes], dict[tuple[str, str, int], dict[str, float]]]:
     """``_stream_batches`` as a Ray task, for a driver connected through Ray Client: all results,
     in order, and the workers' totals."""
     import ray.exceptions
 
     quiet_ray_data()
-    totals: dict[tuple[str, int], dict[str, float]] = {}
+    totals: dict[tuple[str, str, int], dict[str, float]] = {}
     results: list[bytes] = [b""] * len(blobs)
     try:
         for index, blob in _stream_batches(make_function, blobs, batch_size, workers, totals):
@@ -323,7 +366,7 @@ class RayEngine(ClosesOnExit):
                     # address="local": always a new local Ray, never one another process started.
                     ray.init(
                         address="local",
-                        num_cpus=workers,
+                        num_cpus=workers * CPUS_PER_WORKER,
                         include_dashboard=False,
                         _node_ip_address="127.0.0.1",
                         **options,
@@ -355,7 +398,7 @@ class RayEngine(ClosesOnExit):
             return
         waiting: dict[int, R] = {}
         next_index = 0
-        totals: dict[tuple[str, int], dict[str, float]] = {}
+        totals: dict[tuple[str, str, int], dict[str, float]] = {}
         try:
             stream: Iterable[tuple[int, bytes]]
             if ray_client.is_connected():  # type: ignore[no-untyped-call]
@@ -379,6 +422,7 @@ class RayEngine(ClosesOnExit):
         self.last_run = [
             WorkerReport(
                 node=node,
+                node_id=node_id,
                 pid=pid,
                 built=int(seen["built"]),
                 batches=int(seen["batches"]),
@@ -386,8 +430,11 @@ class RayEngine(ClosesOnExit):
                 peak_rss_bytes=int(seen["peak_rss_bytes"]),
                 build_seconds=seen["build_seconds"],
                 busy_seconds=seen["busy_seconds"],
+                busy_cpu_seconds=seen["busy_cpu_seconds"],
+                first_batch_at=seen["first_batch_at"],
+                last_batch_at=seen["last_batch_at"],
             )
-            for (node, pid), seen in sorted(totals.items())
+            for (node, node_id, pid), seen in sorted(totals.items())
         ]
         if next_index != len(blobs):
             raise NewsprismError(

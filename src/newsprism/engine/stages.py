@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
@@ -68,6 +68,12 @@ class CleanDocuments:
     """Builds, on a worker, the function that cleans a batch of raw documents."""
 
     directory: OutletDirectory | None = None  # None: the shipped outlet list, loaded on the worker
+    # Two batches per Ray worker at a time: a batch is ~0.25 s of work, and fetching the next one
+    # and sending the last result back took ~0.1 s a batch once the workers kept every core busy
+    # (bench/ray_cluster.py, two nodes), which a worker already holding the next batch does not
+    # wait. Batches of documents cost alike, so holding one more cannot leave another worker idle
+    # for long at the end (stories can: analysis keeps the engine's default of one).
+    batches_in_flight: ClassVar[int] = 2
 
     def __call__(self) -> BatchFunction[RawDocument, Article | CleaningProblem]:
         from newsprism.clean import clean_document
@@ -191,17 +197,23 @@ class EmbedTexts:
         return embed
 
 
-def embed_for_stories(articles: Sequence[Article], engine: Engine, parts: Parts) -> NDArray[np.float32]:
+def embed_for_stories(
+    articles: Sequence[Article], engine: Engine, parts: Parts, *, every_row: bool = False
+) -> NDArray[np.float32]:
     """One L2-normalised row per article: the parts' embedder over ``story_text`` (title and
-    lead), what ``group_into_stories`` expects."""
-    from newsprism.stories import story_text
+    lead), what ``group_into_stories`` expects. Only the rows batch clustering reads are embedded
+    (``stories.dense_rows_needed``: short texts, and every article of a batch in several
+    languages); the others stay zero unless ``every_row``."""
+    from newsprism.stories import dense_rows_needed, story_text
 
+    needed = np.ones(len(articles), dtype=bool) if every_row else dense_rows_needed(articles)
     # The texts, not the articles, travel to the workers: a lead is a tenth of an article.
-    texts = [(story_text(a), a.language) for a in articles]
+    texts = [(story_text(a), a.language) for a, wanted in zip(articles, needed, strict=True) if wanted]
     rows = list(engine.map_batches(EmbedTexts(parts), texts, batch_size=EMBED_BATCH_SIZE))
-    if not rows:
-        return np.zeros((0, 0), dtype=np.float32)
-    return np.vstack(rows).astype(np.float32, copy=False)
+    vectors = np.zeros((len(articles), parts.get_embedder().dimensions), dtype=np.float32)
+    if rows:
+        vectors[needed] = np.vstack(rows)
+    return vectors
 
 
 def find_stories(articles: Sequence[Article], engine: Engine, parts: Parts) -> list[Story]:

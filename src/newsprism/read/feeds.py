@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from time import struct_time
-
-import feedparser
+from typing import TYPE_CHECKING
 
 from newsprism.errors import InputError
 from newsprism.model import RawDocument
 from newsprism.read.html import extract_html
+
+if TYPE_CHECKING:  # feedparser is imported where a feed is read: a run of plain files never pays for it
+    import feedparser
 
 # Below this many characters an entry's own content is a teaser, not the article.
 FULL_CONTENT_MIN_CHARS = 1500
@@ -26,6 +28,8 @@ def read_feed(
     follow: Callable[[str], RawDocument] | None,
 ) -> Iterator[RawDocument | InputError]:
     """Entries of a feed. ``follow`` fetches an entry's link; without it the entry's own content is used."""
+    import feedparser
+
     parsed = feedparser.parse(data)
     if parsed.bozo and not parsed.entries:
         reason = getattr(parsed.get("bozo_exception"), "getMessage", lambda: "")() or str(

@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
-import httpx
-
 from newsprism import __version__
 from newsprism.errors import InputError
 
@@ -116,6 +114,8 @@ class HttpFetcher:
         self.timeout = timeout
         self.max_bytes = max_bytes
         self.max_redirects = max_redirects
+        import httpx  # here, not at the top: a run of local files never pays for it
+
         self._client = httpx.Client(
             follow_redirects=False,
             timeout=httpx.Timeout(timeout),
@@ -130,6 +130,8 @@ class HttpFetcher:
         self._client.close()
 
     def fetch(self, url: str) -> FetchedPage:
+        import httpx
+
         deadline = time.monotonic() + self.timeout * 2
         current = url
         for _hop in range(self.max_redirects + 1):

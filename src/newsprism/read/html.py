@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import trafilatura
-
 from newsprism.errors import InputError
 from newsprism.model import RawDocument
 
@@ -20,6 +18,8 @@ _DATE_PARAMS = {"extensive_search": False, "original_date": True}
 def extract_html(html: str, source: str, url: str | None = None) -> RawDocument:
     """Main text (paragraphs one per line) and the page's own metadata."""
     try:
+        import trafilatura  # here, not at the top: a run of plain files never pays for it
+
         doc = trafilatura.bare_extraction(
             html,
             url=url,
