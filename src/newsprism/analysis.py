@@ -1,6 +1,6 @@
 """One story's analysis, the same for every runner (the CLI, the engine's workers, the service):
 
-    story → annotate → language → compare → perspectives → brief
+    story → provenance → annotate → language → compare → perspectives → brief
 
 Each stage is a plain function of earlier stages' results and of the parts it names, and says
 what it needs and what it adds (as spaCy's pipeline components do). ``StoryPipeline`` checks
@@ -53,7 +53,8 @@ def annotate_story(story: Story, parts: Parts) -> list[AnnotatedArticle]:
 
 
 STAGES: tuple[Stage, ...] = (
-    Stage("annotate", ("story",), ("annotators",), "annotated", lambda r, p: annotate_story(r["story"], p)),
+    # Provenance needs only the story's texts: done first, it gives a parse-ahead helper
+    # (nlp/parse_ahead.py) that much longer to finish the parses annotation takes.
     Stage(
         "provenance",
         ("story",),
@@ -61,6 +62,7 @@ STAGES: tuple[Stage, ...] = (
         "provenance",
         lambda r, p: story_provenance(r["story"].articles, p.get_directory()),
     ),
+    Stage("annotate", ("story",), ("annotators",), "annotated", lambda r, p: annotate_story(r["story"], p)),
     Stage(
         "language",
         ("annotated",),

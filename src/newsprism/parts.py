@@ -207,6 +207,13 @@ class Parts:
         clusterer: TopicClusterer = _instance("topic_clusterer", self.topic_clusterer)
         return clusterer
 
+    def parses_english_by_default(self) -> bool:
+        """Whether English articles are annotated by the default spaCy model (``annotate``'s own),
+        the one a ``parse_ahead`` helper runs."""
+        from newsprism.lexicon import ENGLISH
+
+        return (ENGLISH, "spacy-en") in self.annotators
+
     def annotator_for(self, language: str | None) -> Annotator | None:
         """The annotator of a language (English's for an undetected one), or None."""
         from newsprism.lexicon import ENGLISH, reads_as_english

@@ -159,7 +159,10 @@ def clean_documents(
     if directory is default_directory():
         directory = None  # every worker has the shipped list: no need to send it
     seen: set[str] = set()
-    for result in engine.map_batches(CleanDocuments(directory), documents, batch_size=CLEAN_BATCH_SIZE):
+    # Batches pay for round trips to workers; here there are none, and an article cleaned is
+    # handed on at once (to a store, to the parse-ahead helper) rather than with 63 others.
+    batch_size = 1 if isinstance(engine, LocalEngine) else CLEAN_BATCH_SIZE
+    for result in engine.map_batches(CleanDocuments(directory), documents, batch_size=batch_size):
         if isinstance(result, CleaningProblem):
             stats.problems += 1
             report(f"error: {result.source}: {result.reason}")
@@ -285,26 +288,39 @@ def run_analyze(
     With ``db_url``, the articles are stored as soon as they are clean (so a failure later keeps
     them) and then each story's brief, each in its own transaction, with its wire copies marked.
     """
+    from newsprism.engine.local import LocalEngine
+    from newsprism.nlp.parse_ahead import parsing_ahead
+
     parts = parts or Parts.default()
-    articles = list(
-        read_clean(
-            inputs,
-            engine=engine,
-            options=options,
-            directory=directory,
-            report=report,
-            stats=stats,
-            on_article=on_article,
+    # Here every story is analysed in this process: each English article can be parsed by a
+    # helper process as soon as it is clean, while this one reads and groups the rest.
+    with parsing_ahead(isinstance(engine, LocalEngine) and parts.parses_english_by_default()) as ahead:
+
+        def article_read(article: Article) -> None:
+            if ahead is not None:
+                ahead.submit(article)
+            if on_article is not None:
+                on_article(article)
+
+        articles = list(
+            read_clean(
+                inputs,
+                engine=engine,
+                options=options,
+                directory=directory,
+                report=report,
+                stats=stats,
+                on_article=article_read,
+            )
         )
-    )
-    if not articles:
-        return []
-    if db_url is not None:
-        _store_articles(articles, db_url, report)
-    stories = find_stories(articles, engine, parts)
-    if on_stories is not None:
-        on_stories(stories)
-    briefs = analyze_stories(stories, engine, parts, on_story=on_story)
+        if not articles:
+            return []
+        if db_url is not None:
+            _store_articles(articles, db_url, report)
+        stories = find_stories(articles, engine, parts)
+        if on_stories is not None:
+            on_stories(stories)
+        briefs = analyze_stories(stories, engine, parts, on_story=on_story)
     # Coverage is counted against the outlets the corpus holds: the database's when there is one
     # (this run's articles are stored in it by now), around each story's dates, else this run's.
     directory = directory or parts.get_directory()

@@ -231,29 +231,73 @@ def annotate(
     reads: Callable[[Article], bool] = is_english,
 ) -> list[AnnotatedArticle]:
     """Run the spaCy pipeline over every paragraph of every article it ``reads`` (one batched
-    pass); ``on_article`` is called as each article's last paragraph is done (for progress bars)."""
+    pass); ``on_article`` is called as each article's last paragraph is done (for progress bars).
+    With the default model, an article a ``parse_ahead`` helper of this run already parsed is
+    taken from it, not parsed again."""
+    from newsprism.nlp import parse_ahead
+
+    ahead = parse_ahead.active() if nlp is None else None
     nlp = nlp or load_model()
     articles = list(articles)
+    read = [index for index, article in enumerate(articles) if reads(article)]
+    per_article: list[list[Paragraph]] = [[] for _ in articles]
+    if ahead is None:
+        _parse_into(per_article, articles, read, nlp, n_process, on_article)
+    else:
+        # First the articles never sent (past the helper's cap, or changed since), as without
+        # it; then, one at a time and from the end of the helper's queue, those it has not
+        # begun, while it parses the others (it holds the other CPU); then its parses.
+        held = [i for i in read if ahead.holds(articles[i])]
+        _parse_into(per_article, articles, sorted(set(read) - set(held)), nlp, n_process, on_article)
+        index_of = {articles[i].id: i for i in held}
+        while (article := ahead.take_back_last([articles[i] for i in held])) is not None:
+            held.remove(index_of[article.id])
+            _parse_into(per_article, articles, [index_of[article.id]], nlp, 1, on_article)
+        late = []
+        for index in held:
+            paragraphs = paragraphs_of(articles[index].text)
+            docs = ahead.collect(articles[index], nlp.vocab)
+            if docs is None or len(docs) != len(paragraphs):
+                late.append(index)  # the helper failed on it: parsed here after all
+                continue
+            per_article[index] = [
+                Paragraph(start, start + len(text), doc)
+                for (start, text), doc in zip(paragraphs, docs, strict=True)
+            ]
+            if on_article is not None:
+                on_article()
+        _parse_into(per_article, articles, late, nlp, n_process, on_article)
+    if on_article is not None:
+        for _ in range(len(articles) - len(read)):
+            on_article()  # an article this model does not read still counts as done
+    return [AnnotatedArticle(a, tuple(p)) for a, p in zip(articles, per_article, strict=True)]
+
+
+def _parse_into(
+    per_article: list[list[Paragraph]],
+    articles: Sequence[Article],
+    indices: Sequence[int],
+    nlp: Language,
+    n_process: int | None,
+    on_article: Callable[[], None] | None,
+) -> None:
+    """Parse the paragraphs of ``articles[i]`` for each of ``indices`` in one batched pass, into
+    ``per_article[i]``; ``on_article`` as each article's last paragraph is done."""
     pieces = [
-        (index, start, text)
-        for index, a in enumerate(articles)
-        if reads(a)
-        for start, text in paragraphs_of(a.text)
+        (index, start, text) for index in indices for start, text in paragraphs_of(articles[index].text)
     ]
     last_piece = {index: i for i, (index, _, _) in enumerate(pieces)}
     if n_process is None:
         n_process = parse_processes(len(pieces))
     docs = nlp.pipe((text for _, _, text in pieces), batch_size=BATCH_SIZE, n_process=n_process)
-    per_article: list[list[Paragraph]] = [[] for _ in articles]
     for i, ((index, start, text), doc) in enumerate(zip(pieces, docs, strict=True)):
         per_article[index].append(Paragraph(start, start + len(text), doc))
         if on_article is not None and last_piece[index] == i:
             on_article()
     if on_article is not None:
-        for index in range(len(articles)):
+        for index in indices:
             if index not in last_piece:
                 on_article()  # an article with no text still counts as done
-    return [AnnotatedArticle(a, tuple(p)) for a, p in zip(articles, per_article, strict=True)]
 
 
 def parse_processes(paragraphs: int) -> int:
