@@ -319,7 +319,8 @@ def cluster_command(
     embedder_name: str | None,
 ) -> None:
     """Group INPUTs into stories; write one line per article: {"id", "article_id", "story_id", "copy_of"}."""
-    from newsprism.stories import StoryStream, find_copies, needed_dense_vectors
+    from newsprism.engine import LocalEngine, embed_for_stories
+    from newsprism.stories import StoryStream, find_copies
 
     parts = _parts(None, embedder_name)
     stats = RunStats()
@@ -341,9 +342,7 @@ def cluster_command(
                 advance(len(batch))
         else:
             clusterer = parts.get_story_clusterer()
-            vectors = needed_dense_vectors(
-                articles, embedder, parts.cross_lingual_for(a.language for a in articles)
-            )
+            vectors = embed_for_stories(articles, LocalEngine(), parts)  # the rows batch mode reads
             for story in clusterer.cluster(articles, vectors, window_days=window_days):
                 story_of.update((a.id, story.id) for a in story.articles)
             advance(len(articles))

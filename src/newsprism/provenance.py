@@ -9,9 +9,10 @@ another's, verbatim or rewritten, by local alignment of sentences (below). Both 
 are counted (shared claims, omissions, the summary's citation balance).
 
 Text reuse is found by hand-written local alignment, because the libraries that do it do not fit:
-the MinHash of stories.find_copies estimates whole-text overlap, not which passages; passim and TextPAIR run on Spark or as services; difflib's matching blocks break on a
-reordered paragraph. Here: sentences are compared by their word trigrams outside quotation marks
-(two reporters quoting one statement is not reuse) and by rapidfuzz's edit similarity; sentences
+the MinHash of stories.find_copies estimates whole-text overlap, not which passages; passim and
+TextPAIR run on Spark or as services; difflib's matching blocks break on a reordered paragraph.
+Here: sentences are compared by their word trigrams outside quotation marks (two reporters
+quoting one statement is not reuse) and by rapidfuzz's edit similarity; sentences
 that share most of their wording are **seeds**; a sentence within REWRITE_REACH sentences of a
 matched pair in both articles that shares enough of its content words with a sentence there is
 **rewritten** from it, and matches chain on (how re-publishers trim, move and paraphrase a wire,

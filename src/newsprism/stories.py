@@ -169,20 +169,6 @@ def dense_vectors(
     )
 
 
-def needed_dense_vectors(
-    articles: Sequence[Article], embedder: Embedder, cross_lingual: CrossLingual | None = None
-) -> NDArray[np.float32]:
-    """``dense_vectors`` for the ``dense_rows_needed`` only, zero rows for the rest: what batch
-    clustering reads, at the encoder's cost for those articles alone."""
-    needed = dense_rows_needed(articles)
-    vectors = np.zeros((len(articles), embedder.dimensions), dtype=np.float32)
-    if needed.any():
-        vectors[needed] = dense_vectors(
-            [a for a, wanted in zip(articles, needed, strict=True) if wanted], embedder, cross_lingual
-        )
-    return vectors
-
-
 def embed_leads(
     texts: Sequence[str],
     languages: Sequence[str | None],
